@@ -1,0 +1,3 @@
+"""Steward: run a state's data plan."""
+
+__version__ = "0.1.0"

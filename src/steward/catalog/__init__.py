@@ -1,0 +1,1 @@
+"""Catalog: agencies, datasets, data dictionaries, versions and search."""

@@ -1,0 +1,65 @@
+"""What every command shares: settings from the root callback, errors as one line, output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+import typer
+from pydantic import BaseModel, ValidationError
+from typer.core import TyperGroup
+
+from steward.config import Settings
+from steward.db import Database
+from steward.errors import StewardError
+
+
+class StewardGroup(TyperGroup):
+    """Turns Steward's errors and validation failures into `Error: ...` and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StewardError as exc:
+            raise click.ClickException(exc.message) from exc
+        except ValidationError as exc:
+            raise click.ClickException(_validation_message(exc)) from exc
+
+
+def _validation_message(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    root = ctx.find_root()
+    settings: Settings = root.obj["settings"]
+    return settings
+
+
+def open_database(ctx: typer.Context) -> Database:
+    """The store for this invocation, created and migrated on first use."""
+    root = ctx.find_root()
+    if "database" not in root.obj:
+        settings = settings_of(ctx)
+        settings.ensure_data_dir()
+        database = Database(settings.resolved_database_url)
+        database.migrate()
+        root.obj["database"] = database
+        root.call_on_close(database.dispose)
+    database: Database = root.obj["database"]
+    return database
+
+
+def echo_json(value: BaseModel | list[Any] | dict[str, Any]) -> None:
+    if isinstance(value, BaseModel):
+        typer.echo(value.model_dump_json(indent=2))
+        return
+    plain = (
+        [item.model_dump(mode="json") if isinstance(item, BaseModel) else item for item in value]
+        if isinstance(value, list)
+        else value
+    )
+    typer.echo(json.dumps(plain, indent=2, default=str))

@@ -1,0 +1,92 @@
+"""`steward` root command: global options, init, demo, serve, and the sub-apps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from steward.cli import agency, dataset
+from steward.cli.common import StewardGroup, open_database, settings_of
+from steward.config import load_settings
+
+app = typer.Typer(
+    cls=StewardGroup,
+    help="Steward: run a state's data plan (catalog, portal, SODA query API).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(agency.app, name="agency")
+app.add_typer(dataset.app, name="dataset")
+
+HostOption = Annotated[str | None, typer.Option(help="Interface to bind (STEWARD_HOST).")]
+PortOption = Annotated[int | None, typer.Option(help="Port to listen on (STEWARD_PORT).")]
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Store directory (STEWARD_DATA_DIR).")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option(help="Metadata database URL (STEWARD_DATABASE_URL).")
+    ] = None,
+) -> None:
+    ctx.obj = {"settings": load_settings(data_dir=data_dir, database_url=database_url)}
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the data directory and migrate the metadata store to the latest schema."""
+    open_database(ctx)
+    typer.echo(f"Store ready in {settings_of(ctx).data_dir.resolve()}")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    host: HostOption = None,
+    port: PortOption = None,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the portal after loading.")
+    ] = True,
+) -> None:
+    """Load the bundled Connecticut demo catalog (once), then serve Steward."""
+    from steward.demo.loader import load_demo
+
+    database = open_database(ctx)
+    settings = settings_of(ctx)
+    for outcome in load_demo(database, settings.data_dir):
+        typer.echo(
+            f"{outcome.action:>9}  {outcome.dataset_id}  {outcome.row_count:>7,} rows  "
+            f"{outcome.title}"
+        )
+    if serve_after:
+        _serve(ctx, host, port)
+
+
+@app.command()
+def serve(ctx: typer.Context, host: HostOption = None, port: PortOption = None) -> None:
+    """Serve the portal and the APIs."""
+    open_database(ctx)
+    _serve(ctx, host, port)
+
+
+def _serve(ctx: typer.Context, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from steward.app import create_app
+
+    settings = settings_of(ctx)
+    if host is not None:
+        settings.host = host
+    if port is not None:
+        settings.port = port
+    typer.echo(f"Steward on http://{settings.host}:{settings.port}")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,90 @@
+"""Steward's settings: one typed object from the environment (`STEWARD_` prefix) or `.env`.
+
+Settings are built by `load_settings()` in `create_app()` and the CLI callback, never at
+import time.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STEWARD_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("steward-data"),
+        description="Store directory: metadata database, dataset files, secret key.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the metadata database; default SQLite in the data dir.",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface the web server binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the web server listens on.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Key signing sessions and tokens; generated into the data dir if unset.",
+    )
+    query_default_limit: int = Field(
+        default=1000, ge=1, description="Rows a SODA query returns when it gives no $limit."
+    )
+    query_max_limit: int = Field(
+        default=50_000, ge=1, description="Largest $limit a query may ask for."
+    )
+    query_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds a query may run before it is stopped."
+    )
+    query_memory_limit: str = Field(
+        default="1GB", description="DuckDB memory limit for each query connection."
+    )
+    query_threads: int = Field(default=2, ge=1, description="DuckDB threads per query connection.")
+    rate_limit_anonymous: int = Field(
+        default=600,
+        ge=1,
+        description="Requests per minute per client address without an X-App-Token.",
+    )
+    rate_limit_app_token: int = Field(
+        default=6000, ge=1, description="Requests per minute per X-App-Token."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'steward.db').resolve()}"
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.data_dir / "datasets"
+
+    def ensure_data_dir(self) -> None:
+        """Create the data dir layout and the secret key if missing."""
+        self.datasets_dir.mkdir(parents=True, exist_ok=True)
+        if self.secret_key is None:
+            self.secret_key = _read_or_create_secret(self.data_dir / SECRET_KEY_FILE)
+
+
+def _read_or_create_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    os.replace(tmp, path)
+    return key
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides (e.g. CLI flags) on top."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)  # type: ignore[arg-type]

@@ -1,0 +1,7 @@
+"""Where every concern's tables are gathered so Alembic sees one metadata."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import steward.catalog.models  # noqa: F401
