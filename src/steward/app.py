@@ -6,13 +6,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from steward import __version__
 from steward.config import Settings, load_settings
 from steward.db import Database
+from steward.query.engine import EngineLimits, QueryEngine
 from steward.web.api import catalog as catalog_api
 from steward.web.api import health as health_api
+from steward.web.api import query as query_api
+from steward.web.api import soda as soda_api
 from steward.web.api.errors import install_error_handlers
+from steward.web.ratelimit import RateLimiter, RateLimitMiddleware
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -22,9 +27,19 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     if migrate:
         database.migrate()
 
+    query_engine = QueryEngine(
+        settings.datasets_dir,
+        EngineLimits(
+            memory_limit=settings.query_memory_limit,
+            threads=settings.query_threads,
+            timeout_s=settings.query_timeout_s,
+        ),
+    )
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        query_engine.close()
         database.dispose()
 
     app = FastAPI(
@@ -35,7 +50,18 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.query_engine = query_engine
     install_error_handlers(app)
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=RateLimiter(settings.rate_limit_anonymous, settings.rate_limit_app_token),
+    )
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"],
+        expose_headers=["X-SODA2-Fields", "X-SODA2-Types", "ETag", "Last-Modified"],
+    )
     app.include_router(health_api.router)
     app.include_router(catalog_api.router)
+    app.include_router(query_api.router)
+    app.include_router(soda_api.router)
     return app

@@ -18,9 +18,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
-from steward.catalog.access import check_public_rows, public_fields
-from steward.catalog.service import load_dataset
-from steward.catalog.versions import version_file
+from steward.catalog.rows import open_public_rows
 
 BATCH_ROWS = 65_536
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
@@ -33,7 +31,6 @@ class Export:
     source: Path
     columns: list[str]
     format: str
-    file: Path | None = None
 
     def chunks(self) -> Iterator[bytes]:
         if self.format == "csv":
@@ -44,17 +41,13 @@ class Export:
 def prepare_export(
     session: Session, data_dir: Path, dataset_id: str, number: int | None, fmt: str
 ) -> Export:
-    dataset = load_dataset(session, dataset_id)
-    check_public_rows(dataset)
-    version, path = version_file(session, data_dir, dataset_id, number)
-    columns = [field.name for field in public_fields(dataset)]
-    present = set(pq.read_schema(path).names)
-    columns = [name for name in columns if name in present]
+    source = open_public_rows(session, data_dir, dataset_id, number)
+    present = set(pq.read_schema(source.parquet).names)
     return Export(
-        filename=f"{dataset.id}-v{version.number}.{fmt}",
+        filename=f"{dataset_id}-v{source.version}.{fmt}",
         media_type=MEDIA_TYPES[fmt],
-        source=path,
-        columns=columns,
+        source=source.parquet,
+        columns=[field.name for field in source.fields if field.name in present],
         format=fmt,
     )
 

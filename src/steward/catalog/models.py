@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from steward.db.base import Base, UTCDateTime, utcnow
@@ -87,8 +97,8 @@ class DatasetVersion(Base):
             "uq_dataset_version_current",
             "dataset_id",
             unique=True,
-            sqlite_where="is_current",
-            postgresql_where="is_current",
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
         ),
     )
 

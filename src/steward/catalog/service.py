@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, Text, cast, func, or_, select
@@ -103,6 +104,25 @@ def get_dataset(session: Session, dataset_id: str) -> DatasetPublic:
     return to_public(load_dataset(session, dataset_id))
 
 
+ORDERINGS = {
+    "title": (Dataset.title,),
+    "created": (Dataset.created_at,),
+    "updated": (Dataset.modified_at,),
+}
+
+
+@dataclass(frozen=True)
+class DatasetFilter:
+    """What a catalog search narrows on; every part optional and ANDed."""
+
+    q: str | None = None
+    agency: str | None = None
+    status: str | None = None
+    ids: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
 def list_datasets(
     session: Session,
     *,
@@ -111,16 +131,21 @@ def list_datasets(
     status: str | None = None,
     offset: int = 0,
     limit: int = 100,
+    where: DatasetFilter | None = None,
+    order: str = "title",
+    descending: bool = False,
 ) -> Page:
     if offset < 0 or not 1 <= limit <= MAX_PAGE:
         raise Invalid(f"offset must be >= 0 and limit between 1 and {MAX_PAGE}")
-    query = _filtered(select(Dataset), q=q, agency=agency, status=status)
-    total = session.scalar(
-        _filtered(select(func.count(Dataset.id)), q=q, agency=agency, status=status)
-    )
+    if order not in ORDERINGS:
+        raise Invalid(f"order must be one of {', '.join(ORDERINGS)}")
+    where = where or DatasetFilter(q=q, agency=agency, status=status)
+    total = session.scalar(_filtered(select(func.count(Dataset.id)), where))
+    keys = [key.desc() if descending else key for key in ORDERINGS[order]]
     rows = session.scalars(
-        query.options(selectinload(Dataset.fields), selectinload(Dataset.versions))
-        .order_by(Dataset.title, Dataset.id)
+        _filtered(select(Dataset), where)
+        .options(selectinload(Dataset.fields), selectinload(Dataset.versions))
+        .order_by(*keys, Dataset.id)
         .offset(offset)
         .limit(limit)
     )
@@ -128,14 +153,23 @@ def list_datasets(
     return Page(results=results, count=total or 0, offset=offset, limit=limit)
 
 
-def _filtered(
-    query: Select[Any], *, q: str | None, agency: str | None, status: str | None
-) -> Select[Any]:
+def _filtered(query: Select[Any], where: DatasetFilter) -> Select[Any]:
     query = query.join(Agency, Dataset.agency_id == Agency.id)
-    if agency:
-        query = query.where(Agency.slug == agency)
-    if status:
-        query = query.where(Dataset.status == status)
+    if where.agency:
+        query = query.where(Agency.slug == where.agency)
+    if where.status:
+        query = query.where(Dataset.status == where.status)
+    if where.ids:
+        query = query.where(Dataset.id.in_(where.ids))
+    if where.categories:
+        query = query.where(func.lower(Dataset.category).in_([c.lower() for c in where.categories]))
+    for tag in where.tags:
+        quoted = '%"' + _escape_like(tag.strip().lower()) + '"%'
+        query = query.where(cast(Dataset.keywords, Text).like(quoted, escape="\\"))
+    return _searched(query, where.q)
+
+
+def _searched(query: Select[Any], q: str | None) -> Select[Any]:
     for term in (q or "").split():
         pattern = "%" + _escape_like(term) + "%"
         query = query.where(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NoReturn
 
-import click
 import typer
 from pydantic import BaseModel, ValidationError
 from typer.core import TyperGroup
@@ -18,13 +17,19 @@ from steward.errors import StewardError
 class StewardGroup(TyperGroup):
     """Turns Steward's errors and validation failures into `Error: ...` and exit status 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except StewardError as exc:
-            raise click.ClickException(exc.message) from exc
+            fail(exc.message)
         except ValidationError as exc:
-            raise click.ClickException(_validation_message(exc)) from exc
+            fail(_validation_message(exc))
+
+
+def fail(message: str) -> NoReturn:
+    """Print `Error: message` on stderr and exit with status 1."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
 
 
 def _validation_message(exc: ValidationError) -> str:

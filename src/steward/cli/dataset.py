@@ -10,7 +10,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from steward.catalog import service, versions
 from steward.catalog.schemas import DatasetCreate, DatasetPublic, DatasetUpdate, FieldUpdate
-from steward.cli.common import echo_json, open_database
+from steward.cli.common import echo_json, fail, open_database
 
 app = typer.Typer(help="Datasets: metadata, data dictionary, versions.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -95,7 +95,7 @@ def ingest(
 ) -> None:
     """Load a file into a dataset as its new current version."""
     if not file.is_file():
-        raise typer.BadParameter(f"no such file: {file}", param_hint="FILE")
+        fail(f"no such file: {file}")
     database = open_database(ctx)
     settings = ctx.find_root().obj["settings"]
     with _progress(not as_json) as (progress, task), database.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 
 from steward.catalog import downloads, service, versions
 from steward.catalog.schemas import AgencyPublic, DatasetPublic, FieldPublic, Page, VersionPublic
@@ -68,9 +68,7 @@ def download_version(
     dataset_id: str,
     number: int,
     format: Annotated[Literal["csv", "parquet"], Query()] = "csv",
-) -> StreamingResponse | FileResponse:
+) -> StreamingResponse:
     export = downloads.prepare_export(session, settings.data_dir, dataset_id, number, format)
     headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
-    if export.file is not None:
-        return FileResponse(export.file, media_type=export.media_type, headers=headers)
     return StreamingResponse(export.chunks(), media_type=export.media_type, headers=headers)

@@ -1,24 +1,43 @@
-"""Map Steward's error hierarchy to JSON responses for the native API."""
+"""Map Steward's error hierarchy to JSON responses.
+
+The native API answers `{"error": {"code", "message", "data"}}`; Socrata-compatible routes answer
+Socrata's own body `{"code", "error": true, "message", "data"}` so SODA clients show the message.
+"""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from steward.errors import StewardError
 
-
-def error_body(code: str, message: str, data: dict[str, object] | None = None) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "data": data or {}}}
+SODA_PREFIXES = ("/resource/", "/api/views", "/api/catalog/")
 
 
-async def _steward_error(_request: Request, exc: Exception) -> JSONResponse:
+def is_soda(path: str) -> bool:
+    return path.startswith(SODA_PREFIXES)
+
+
+def error_response(
+    request: Request, status: int, code: str, message: str, data: dict[str, object] | None = None
+) -> JSONResponse:
+    if is_soda(request.url.path):
+        body: dict[str, object] = {"code": code, "error": True, "message": message, "data": data or {}}
+        headers = {"Access-Control-Allow-Origin": "*"}
+        return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "data": data or {}}}, status_code=status
+    )
+
+
+async def _steward_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StewardError)
-    return JSONResponse(error_body(exc.code, exc.message, exc.data), status_code=exc.status)
+    return error_response(request, exc.status, exc.code, exc.message, exc.data)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [
         {"loc": [str(part) for part in error["loc"]], "message": error["msg"]}
@@ -26,9 +45,16 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     ]
     first = problems[0] if problems else {"loc": [], "message": "invalid request"}
     message = f"{'.'.join(first['loc'])}: {first['message']}"
-    return JSONResponse(error_body("invalid", message, {"errors": problems}), status_code=400)
+    return error_response(request, 400, "invalid", message, {"errors": problems})
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = "not_found" if exc.status_code == 404 else "http_error"
+    return error_response(request, exc.status_code, code, str(exc.detail))
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StewardError, _steward_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -93,8 +93,8 @@ def upgrade() -> None:
             "uq_dataset_version_current",
             ["dataset_id"],
             unique=True,
-            sqlite_where="is_current",
-            postgresql_where="is_current",
+            sqlite_where=sa.text("is_current"),
+            postgresql_where=sa.text("is_current"),
         )
 
     op.create_table(
@@ -126,7 +126,7 @@ def downgrade() -> None:
     op.drop_table("field")
     with op.batch_alter_table("dataset_version", schema=None) as batch_op:
         batch_op.drop_index(
-            "uq_dataset_version_current", sqlite_where="is_current", postgresql_where="is_current"
+            "uq_dataset_version_current", sqlite_where=sa.text("is_current"), postgresql_where=sa.text("is_current")
         )
 
     op.drop_table("dataset_version")

@@ -1,0 +1,94 @@
+"""The query use case shared by the SODA routes, the native API and the portal pages:
+resolve the dataset for this caller, compile the SoQL against its visible fields, run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+from sqlalchemy.orm import Session
+
+from steward.catalog.rows import RowSource, open_public_rows
+from steward.config import Settings
+from steward.query.engine import QueryEngine
+from steward.query.translate import (
+    CompiledQuery,
+    FieldInfo,
+    OutputColumn,
+    compile_query,
+    parse_soda_params,
+)
+
+Params = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    source: RowSource
+    compiled: CompiledQuery
+    etag: str
+
+    @property
+    def columns(self) -> list[OutputColumn]:
+        return list(self.compiled.columns)
+
+
+def field_infos(source: RowSource) -> list[FieldInfo]:
+    return [
+        FieldInfo(name=field.name, type=field.type, column=field.name) for field in source.fields
+    ]
+
+
+def prepare_query(
+    session: Session, settings: Settings, dataset_id: str, params: Params
+) -> PreparedQuery:
+    """Check access and compile; raises NotFound, NotAuthorized or QueryError."""
+    return _prepare(session, settings, dataset_id, params, paged=True)
+
+
+def prepare_export(session: Session, settings: Settings, dataset_id: str) -> PreparedQuery:
+    """Every row and visible field of the current version, in row order, without a limit."""
+    return _prepare(session, settings, dataset_id, [("$select", "*")], paged=False)
+
+
+def _prepare(
+    session: Session, settings: Settings, dataset_id: str, params: Params, *, paged: bool
+) -> PreparedQuery:
+    source = open_public_rows(session, settings.data_dir, dataset_id)
+    fields = field_infos(source)
+    query = parse_soda_params(list(params), fields)
+    compiled = compile_query(
+        query,
+        fields,
+        table="dataset",
+        default_limit=settings.query_default_limit if paged else None,
+        max_limit=settings.query_max_limit if paged else None,
+        system_values={
+            "created_at": source.data_updated_at.replace(tzinfo=None),
+            "updated_at": source.data_updated_at.replace(tzinfo=None),
+        },
+    )
+    return PreparedQuery(source=source, compiled=compiled, etag=_etag(source, compiled))
+
+
+def _etag(source: RowSource, compiled: CompiledQuery) -> str:
+    """Same data version, same visible fields and same query give the same tag."""
+    digest = hashlib.sha256()
+    for part in (source.dataset.id, source.sha256, str(source.version), compiled.sql):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    digest.update(json.dumps(compiled.params, default=str).encode())
+    digest.update(json.dumps([field.name for field in source.fields]).encode())
+    return digest.hexdigest()[:32]
+
+
+def run_query(engine: QueryEngine, prepared: PreparedQuery) -> pa.Table:
+    return engine.execute(prepared.compiled, prepared.source.parquet)
+
+
+def stream_query(engine: QueryEngine, prepared: PreparedQuery) -> Iterator[pa.RecordBatch]:
+    return engine.stream(prepared.compiled, prepared.source.parquet)

@@ -1,0 +1,138 @@
+"""Byte-level work on delimited text: hashing, encoding detection, transcoding, sniffing.
+
+Everything streams in fixed-size chunks, so a file of any size is read with bounded memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from steward.errors import Invalid
+
+CHUNK_BYTES = 1 << 20
+SNIFF_BYTES = 1 << 20
+DELIMITERS = (",", "\t", ";", "|")
+_SNIFF_ROWS = 200
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # how surrogateescape spells an invalid byte
+
+
+@dataclass(frozen=True)
+class Scan:
+    sha256: str
+    size: int
+    encoding: str  # "utf-8" or "cp1252"
+
+
+def scan_file(path: Path, *, text: bool, on_bytes: Callable[[int], None]) -> Scan:
+    """Hash the file and, for text, decide between UTF-8 and the cp1252 fallback in one pass."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    size = extra = invalid = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+            if text:
+                decoded = decoder.decode(chunk)
+                # Bytes beyond one per character are valid multi-byte UTF-8 sequences.
+                extra += len(chunk) - len(decoded)
+                if not decoded.isascii():
+                    invalid += len(_ESCAPED_BYTE.findall(decoded))
+            on_bytes(size)
+    if text:
+        tail = decoder.decode(b"", final=True)
+        extra -= len(tail)
+        invalid += len(_ESCAPED_BYTE.findall(tail))
+    return Scan(digest.hexdigest(), size, choose_encoding(extra, invalid))
+
+
+def choose_encoding(multibyte: int, invalid: int) -> str:
+    """UTF-8 unless invalid bytes outnumber real multi-byte characters.
+
+    A cp1252 export has stray high bytes (0x92 for a right quote) and almost never a valid UTF-8
+    sequence; a UTF-8 file with a few damaged rows has many of them. The damaged rows of the
+    latter are reported as bad rows rather than decoded as mojibake.
+    """
+    return "cp1252" if invalid > multibyte else "utf-8"
+
+
+def _cp1252_table() -> dict[int, str]:
+    table = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            table[byte] = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue  # the five bytes cp1252 leaves undefined keep their Latin-1 meaning
+    return table
+
+
+_CP1252 = _cp1252_table()
+
+
+def transcode_cp1252(source: Path, target: Path) -> None:
+    """Rewrite a cp1252 file as UTF-8 (DuckDB reads no cp1252 without a downloaded extension)."""
+    with source.open("rb") as reader, target.open("w", encoding="utf-8", newline="") as writer:
+        while chunk := reader.read(CHUNK_BYTES):
+            writer.write(chunk.decode("latin-1").translate(_CP1252))
+
+
+def read_head(path: Path) -> tuple[str, bool]:
+    """The first SNIFF_BYTES of a UTF-8 file as text, and whether that is the whole file."""
+    with path.open("rb") as stream:
+        head = stream.read(SNIFF_BYTES + 1)
+    whole = len(head) <= SNIFF_BYTES
+    return head[:SNIFF_BYTES].decode("utf-8-sig", errors="replace"), whole
+
+
+def sniff_delimiter(head: str, whole: bool) -> str:
+    """The delimiter that splits the first rows into the most consistent number of fields.
+
+    >>> sniff_delimiter("a;b;c\\n1;2,5;3\\n", True)
+    ';'
+    """
+    if not whole and "\n" in head:
+        head = head[: head.rindex("\n")]  # the last line may be cut short
+    best, best_score = ",", (0.0, 1)
+    for delimiter in DELIMITERS:
+        reader = csv.reader(io.StringIO(head), delimiter=delimiter, strict=False)
+        widths = [len(row) for _, row in zip(range(_SNIFF_ROWS), reader, strict=False) if row]
+        if not widths or widths[0] < 2:
+            continue
+        score = (sum(width == widths[0] for width in widths) / len(widths), widths[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def parse_header(head: str, delimiter: str) -> list[str]:
+    """The header fields, or `Invalid` when the file holds no text at all."""
+    if not head.strip():
+        raise Invalid("file is empty")
+    row = next(csv.reader(io.StringIO(head), delimiter=delimiter, strict=False), [])
+    if not any(field.strip() for field in row):
+        raise Invalid("line 1: the header row is empty")
+    return row
+
+
+def count_lines_before(path: Path, offsets: list[int]) -> dict[int, int]:
+    """Map each byte offset to the 1-based number of the physical line it falls on."""
+    lines: dict[int, int] = {}
+    pending = deque(sorted(set(offsets)))
+    newlines = consumed = 0
+    with path.open("rb") as stream:
+        while pending and (chunk := stream.read(CHUNK_BYTES)):
+            while pending and pending[0] <= consumed + len(chunk):
+                offset = pending.popleft()
+                lines[offset] = newlines + chunk.count(b"\n", 0, offset - consumed) + 1
+            newlines += chunk.count(b"\n")
+            consumed += len(chunk)
+    lines.update((offset, newlines + 1) for offset in pending)
+    return lines

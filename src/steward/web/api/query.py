@@ -1,0 +1,76 @@
+"""Native query API: `/api/v1/datasets/{id}/query` takes SoQL parameters and answers typed JSON
+(numbers as numbers) or CSV, Parquet or Arrow. The portal pages use the same query service.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from steward.errors import Invalid
+from steward.query.service import PreparedQuery, prepare_query, run_query
+from steward.web.api import soda_encoding as encoding
+from steward.web.api.deps import SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["query"])
+FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+    "arrow": "application/vnd.apache.arrow.stream",
+}
+
+
+@router.get(
+    "/datasets/{dataset_id}/query",
+    summary="Run SoQL ($select, $where, ... as in SODA); format=json|csv|parquet|arrow (public)",
+)
+def query_dataset(
+    request: Request, session: SessionDep, settings: SettingsDep, dataset_id: str
+) -> Response:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
+    fmt = request.query_params.get("format", "json")
+    if fmt not in FORMATS:
+        raise Invalid(f"format must be one of {', '.join(FORMATS)}")
+    prepared = prepare_query(session, settings, dataset_id, params)
+    table = run_query(request.app.state.query_engine, prepared)
+    headers = {"ETag": f'"{prepared.etag}"'}
+    if fmt == "json":
+        return JSONResponse(_typed_json(prepared, table), headers=headers)
+    if fmt == "csv":
+        body = b"".join(encoding.soda_csv(table.to_batches(), prepared.columns))
+        return Response(body, media_type=FORMATS[fmt], headers=headers)
+    named = table.rename_columns([column.name for column in prepared.columns])
+    return Response(_binary(named, fmt), media_type=FORMATS[fmt], headers=headers)
+
+
+def _typed_json(prepared: PreparedQuery, table: pa.Table) -> dict[str, Any]:
+    columns = prepared.columns
+    values = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    rows = [
+        {c.name: encoding.typed_json_value(c.type, v) for c, v in zip(columns, row, strict=True)}
+        for row in zip(*values, strict=True)
+    ]
+    return {
+        "dataset": prepared.source.dataset.id,
+        "version": prepared.source.version,
+        "fields": [column.name for column in columns],
+        "types": [column.type for column in columns],
+        "rows": rows,
+        "row_count": len(rows),
+    }
+
+
+def _binary(table: pa.Table, fmt: str) -> bytes:
+    sink = io.BytesIO()
+    if fmt == "parquet":
+        pq.write_table(table, sink, compression="zstd")
+    else:
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+    return sink.getvalue()
