@@ -57,7 +57,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         limiter=RateLimiter(settings.rate_limit_anonymous, settings.rate_limit_app_token),
     )
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"],
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET"],
+        allow_headers=["*"],
         expose_headers=["X-SODA2-Fields", "X-SODA2-Types", "ETag", "Last-Modified"],
     )
     app.include_router(health_api.router)

@@ -66,4 +66,3 @@ def demo_server(demo_app: FastAPI) -> Iterator[str]:
     yield f"127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-

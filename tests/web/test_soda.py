@@ -181,8 +181,12 @@ def test_rate_limit_answers_429_with_the_soda_body(tmp_path: Path) -> None:
 def test_native_query_returns_typed_json(demo_client: TestClient) -> None:
     body = demo_client.get(
         f"/api/v1/datasets/{COVID}/query",
-        params={"$select": "town, max(total_cases) AS most", "$group": "town",
-                "$order": "most DESC", "$limit": "1"},
+        params={
+            "$select": "town, max(total_cases) AS most",
+            "$group": "town",
+            "$order": "most DESC",
+            "$limit": "1",
+        },
     ).json()
     assert body["fields"] == ["town", "most"] and body["types"] == ["text", "number"]
     assert isinstance(body["rows"][0]["most"], int | float)

@@ -7,8 +7,21 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-PARAMETERS = ["$select", "$where", "$order", "$group", "$having", "$limit", "$offset", "$q",
-              "$query", "town", "total_cases", "last_update_date", "nonexistent"]
+PARAMETERS = [
+    "$select",
+    "$where",
+    "$order",
+    "$group",
+    "$having",
+    "$limit",
+    "$offset",
+    "$q",
+    "$query",
+    "town",
+    "total_cases",
+    "last_update_date",
+    "nonexistent",
+]
 HOSTILE = [
     "1=1) UNION SELECT * FROM read_csv('/etc/passwd'",
     "read_parquet('/etc/passwd')",
@@ -26,7 +39,9 @@ HOSTILE = [
 values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=200))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(params=st.dictionaries(st.sampled_from(PARAMETERS), values, min_size=1, max_size=3))
 def test_any_parameters_give_a_result_or_a_soda_400(
     demo_client: TestClient, params: dict[str, str]

@@ -38,9 +38,7 @@ def test_group_order_select_match_duckdb(soda: Socrata) -> None:
         order="town",
         limit=500,
     )
-    expected = source(
-        'SELECT "Town", sum("Total deaths") FROM covid GROUP BY 1 ORDER BY 1'
-    )
+    expected = source('SELECT "Town", sum("Total deaths") FROM covid GROUP BY 1 ORDER BY 1')
     assert [(row["town"], float(row.get("deaths", "nan"))) for row in rows] == [
         (town, float(total)) for town, total in expected
     ]
@@ -75,5 +73,5 @@ def test_metadata_and_datasets(soda: Socrata) -> None:
 
 
 def test_bad_query_raises_http_error_with_steward_message(soda: Socrata) -> None:
-    with pytest.raises(requests.HTTPError, match="no_such_column|No such column"):
+    with pytest.raises(requests.HTTPError, match=r"no_such_column|No such column"):
         soda.get("28fr-iqnx", where="no_such_column > 1")

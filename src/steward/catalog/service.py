@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import secrets
 import string
-from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from steward.catalog.models import Agency, Dataset, DatasetVersion
+from steward.catalog import search  # noqa: F401  (registers the index hooks)
+from steward.catalog.listing import MAX_PAGE, DatasetFilter, Facets, facet_counts, list_datasets
+from steward.catalog.models import Agency, Dataset
+from steward.catalog.public import current_version, to_public
 from steward.catalog.schemas import (
     AgencyCreate,
     AgencyPublic,
@@ -24,13 +25,21 @@ from steward.catalog.schemas import (
     DatasetUpdate,
     FieldPublic,
     FieldUpdate,
-    Page,
 )
 from steward.db.base import utcnow
-from steward.errors import Conflict, Invalid, NotFound
+from steward.errors import Conflict, NotFound
+
+__all__ = [
+    "MAX_PAGE",
+    "DatasetFilter",
+    "Facets",
+    "current_version",
+    "facet_counts",
+    "list_datasets",
+    "to_public",
+]
 
 ID_ALPHABET = string.ascii_lowercase + string.digits
-MAX_PAGE = 1000
 
 
 def create_agency(session: Session, data: AgencyCreate) -> AgencyPublic:
@@ -104,91 +113,6 @@ def get_dataset(session: Session, dataset_id: str) -> DatasetPublic:
     return to_public(load_dataset(session, dataset_id))
 
 
-ORDERINGS = {
-    "title": (Dataset.title,),
-    "created": (Dataset.created_at,),
-    "updated": (Dataset.modified_at,),
-}
-
-
-@dataclass(frozen=True)
-class DatasetFilter:
-    """What a catalog search narrows on; every part optional and ANDed."""
-
-    q: str | None = None
-    agency: str | None = None
-    status: str | None = None
-    ids: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-
-
-def list_datasets(
-    session: Session,
-    *,
-    q: str | None = None,
-    agency: str | None = None,
-    status: str | None = None,
-    offset: int = 0,
-    limit: int = 100,
-    where: DatasetFilter | None = None,
-    order: str = "title",
-    descending: bool = False,
-) -> Page:
-    if offset < 0 or not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f"offset must be >= 0 and limit between 1 and {MAX_PAGE}")
-    if order not in ORDERINGS:
-        raise Invalid(f"order must be one of {', '.join(ORDERINGS)}")
-    where = where or DatasetFilter(q=q, agency=agency, status=status)
-    total = session.scalar(_filtered(select(func.count(Dataset.id)), where))
-    keys = [key.desc() if descending else key for key in ORDERINGS[order]]
-    rows = session.scalars(
-        _filtered(select(Dataset), where)
-        .options(selectinload(Dataset.fields), selectinload(Dataset.versions))
-        .order_by(*keys, Dataset.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    results = [to_public(dataset) for dataset in rows]
-    return Page(results=results, count=total or 0, offset=offset, limit=limit)
-
-
-def _filtered(query: Select[Any], where: DatasetFilter) -> Select[Any]:
-    query = query.join(Agency, Dataset.agency_id == Agency.id)
-    if where.agency:
-        query = query.where(Agency.slug == where.agency)
-    if where.status:
-        query = query.where(Dataset.status == where.status)
-    if where.ids:
-        query = query.where(Dataset.id.in_(where.ids))
-    if where.categories:
-        query = query.where(func.lower(Dataset.category).in_([c.lower() for c in where.categories]))
-    for tag in where.tags:
-        quoted = '%"' + _escape_like(tag.strip().lower()) + '"%'
-        query = query.where(cast(Dataset.keywords, Text).like(quoted, escape="\\"))
-    return _searched(query, where.q)
-
-
-def _searched(query: Select[Any], q: str | None) -> Select[Any]:
-    for term in (q or "").split():
-        pattern = "%" + _escape_like(term) + "%"
-        query = query.where(
-            or_(
-                Dataset.title.ilike(pattern, escape="\\"),
-                Dataset.description.ilike(pattern, escape="\\"),
-                Dataset.category.ilike(pattern, escape="\\"),
-                func.lower(cast(Dataset.keywords, Text)).like(pattern.lower(), escape="\\"),
-                Agency.name.ilike(pattern, escape="\\"),
-                Dataset.id == term,
-            )
-        )
-    return query
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_fields(session: Session, dataset_id: str) -> list[FieldPublic]:
     dataset = load_dataset(session, dataset_id)
     return [FieldPublic.model_validate(field) for field in dataset.fields]
@@ -211,41 +135,6 @@ def load_dataset(session: Session, dataset_id: str) -> Dataset:
     if dataset is None:
         raise NotFound(f"no dataset {dataset_id!r}")
     return dataset
-
-
-def current_version(dataset: Dataset) -> DatasetVersion | None:
-    return next((version for version in dataset.versions if version.is_current), None)
-
-
-def to_public(dataset: Dataset) -> DatasetPublic:
-    current = current_version(dataset)
-    return DatasetPublic(
-        id=dataset.id,
-        title=dataset.title,
-        description=dataset.description,
-        agency=dataset.agency.slug,
-        agency_name=dataset.agency.name,
-        contact_name=dataset.contact_name,
-        contact_email=dataset.contact_email,
-        category=dataset.category,
-        keywords=list(dataset.keywords or []),
-        license=dataset.license,
-        access_level=dataset.access_level,
-        classification=dataset.classification,
-        update_frequency=dataset.update_frequency,
-        temporal_coverage=dataset.temporal_coverage,
-        spatial_coverage=dataset.spatial_coverage,
-        source_system=dataset.source_system,
-        landing_page=dataset.landing_page,
-        status=dataset.status,
-        created_at=dataset.created_at,
-        modified_at=dataset.modified_at,
-        published_at=dataset.published_at,
-        row_count=current.row_count if current else None,
-        current_version=current.number if current else None,
-        data_updated_at=current.created_at if current else None,
-        fields=[FieldPublic.model_validate(field) for field in dataset.fields],
-    )
 
 
 def _new_dataset_id(session: Session) -> str:

@@ -23,7 +23,9 @@ WINDOW_S = 60.0
 
 
 class RateLimiter:
-    def __init__(self, anonymous: int, with_token: int, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, anonymous: int, with_token: int, clock: Callable[[], float] = time.monotonic
+    ):
         self.anonymous = anonymous
         self.with_token = with_token
         self.clock = clock

@@ -24,7 +24,12 @@ def error_response(
     request: Request, status: int, code: str, message: str, data: dict[str, object] | None = None
 ) -> JSONResponse:
     if is_soda(request.url.path):
-        body: dict[str, object] = {"code": code, "error": True, "message": message, "data": data or {}}
+        body: dict[str, object] = {
+            "code": code,
+            "error": True,
+            "message": message,
+            "data": data or {},
+        }
         headers = {"Access-Control-Allow-Origin": "*"}
         return JSONResponse(body, status_code=status, headers=headers)
     return JSONResponse(

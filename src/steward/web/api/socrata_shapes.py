@@ -88,9 +88,7 @@ def view_json(dataset: DatasetPublic, fields: list[FieldPublic], base: str) -> d
     }
 
 
-def discovery_json(
-    dataset: DatasetPublic, fields: list[FieldPublic], base: str
-) -> dict[str, Any]:
+def discovery_json(dataset: DatasetPublic, fields: list[FieldPublic], base: str) -> dict[str, Any]:
     """One result of `/api/catalog/v1` (the Discovery API)."""
     return {
         "resource": {

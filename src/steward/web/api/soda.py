@@ -37,7 +37,11 @@ MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/vnd.geo+json; charset=utf-8",
 }
-ACCEPT = [("application/vnd.geo+json", "geojson"), ("text/csv", "csv"), ("application/json", "json")]
+ACCEPT = [
+    ("application/vnd.geo+json", "geojson"),
+    ("text/csv", "csv"),
+    ("application/json", "json"),
+]
 CORS = {"Access-Control-Allow-Origin": "*"}
 
 
@@ -70,7 +74,10 @@ def _headers(prepared: PreparedQuery) -> dict[str, str]:
 
 
 def _not_modified(request: Request, etag: str) -> bool:
-    tags = [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]
+    tags = [
+        tag.strip().removeprefix("W/")
+        for tag in request.headers.get("if-none-match", "").split(",")
+    ]
     return f'"{etag}"' in tags or "*" in tags
 
 
@@ -127,7 +134,7 @@ def view_rows(
     settings: SettingsDep,
     view: str,
     ext: str,
-    accessType: Annotated[str | None, Query(alias="accessType")] = None,  # noqa: N803
+    accessType: Annotated[str | None, Query(alias="accessType")] = None,
 ) -> StreamingResponse:
     if ext not in {"csv", "json"}:
         raise NotFound(f"no export format {ext!r}; use rows.csv or rows.json")
@@ -156,7 +163,7 @@ def _discovery_order(order: str | None) -> tuple[str, bool]:
     if not order:
         return "title", False
     words = order.strip().lower().split()
-    key = DISCOVERY_ORDER.get(words[0].replace("_", ""), None) if words else None
+    key = DISCOVERY_ORDER.get(words[0].replace("_", "")) if words else None
     if key is None or len(words) > 2 or (len(words) == 2 and words[1] not in {"asc", "desc"}):
         raise Invalid(f"unsupported order {order!r}; use name, updatedAt or createdAt [ASC|DESC]")
     return key, len(words) == 2 and words[1] == "desc"
@@ -178,7 +185,9 @@ def discovery(
 ) -> JSONResponse:
     key, descending = _discovery_order(order)
     domain = request.url.netloc
-    elsewhere = domains and not any(d.split(",")[0] in {domain, request.url.hostname} for d in domains)
+    elsewhere = domains and not any(
+        d.split(",")[0] in {domain, request.url.hostname} for d in domains
+    )
     not_datasets = only and not any(kind.lower() in {"dataset", "datasets"} for kind in only)
     where = service.DatasetFilter(
         q=q,

@@ -126,7 +126,9 @@ def downgrade() -> None:
     op.drop_table("field")
     with op.batch_alter_table("dataset_version", schema=None) as batch_op:
         batch_op.drop_index(
-            "uq_dataset_version_current", sqlite_where=sa.text("is_current"), postgresql_where=sa.text("is_current")
+            "uq_dataset_version_current",
+            sqlite_where=sa.text("is_current"),
+            postgresql_where=sa.text("is_current"),
         )
 
     op.drop_table("dataset_version")

@@ -1,0 +1,34 @@
+"""dataset search index: SQLite FTS5, or PostgreSQL tsvector with a GIN index
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-26
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE TABLE dataset_fts ("
+            " dataset_id VARCHAR(9) PRIMARY KEY REFERENCES dataset(id) ON DELETE CASCADE,"
+            " document TSVECTOR NOT NULL)"
+        )
+        op.execute("CREATE INDEX ix_dataset_fts_document ON dataset_fts USING GIN (document)")
+    else:
+        op.execute(
+            "CREATE VIRTUAL TABLE dataset_fts USING fts5("
+            "dataset_id UNINDEXED, title, keywords, body, tokenize='porter unicode61')"
+        )
+
+
+def downgrade() -> None:
+    op.execute("DROP TABLE dataset_fts")
