@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from steward import __version__
 from steward.config import Settings, load_settings
@@ -17,7 +18,12 @@ from steward.web.api import health as health_api
 from steward.web.api import query as query_api
 from steward.web.api import soda as soda_api
 from steward.web.api.errors import install_error_handlers
+from steward.web.pages import catalog_pages, dataset_page
+from steward.web.pages import downloads as page_downloads
+from steward.web.pages.render import HERE as PAGES_DIR
 from steward.web.ratelimit import RateLimiter, RateLimitMiddleware
+
+STATIC_DIR = PAGES_DIR / "static"
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -43,6 +49,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         database.dispose()
 
     app = FastAPI(
+        docs_url=None,  # the Swagger UI loads scripts from a CDN; pages make no outside requests
+        redoc_url=None,
         title="Steward",
         version=__version__,
         description="A state's data plan: catalog, open data portal, SODA-compatible query API.",
@@ -67,4 +75,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(catalog_api.router)
     app.include_router(query_api.router)
     app.include_router(soda_api.router)
+    app.include_router(catalog_pages.router)
+    app.include_router(dataset_page.router)
+    app.include_router(page_downloads.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

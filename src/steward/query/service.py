@@ -50,9 +50,12 @@ def prepare_query(
     return _prepare(session, settings, dataset_id, params, paged=True)
 
 
-def prepare_export(session: Session, settings: Settings, dataset_id: str) -> PreparedQuery:
-    """Every row and visible field of the current version, in row order, without a limit."""
-    return _prepare(session, settings, dataset_id, [("$select", "*")], paged=False)
+def prepare_export(
+    session: Session, settings: Settings, dataset_id: str, params: Params = ()
+) -> PreparedQuery:
+    """Every matching row of the current version without a limit (default: all visible fields
+    of every row, in row order); for downloads of a whole dataset or a filtered view."""
+    return _prepare(session, settings, dataset_id, list(params) or [("$select", "*")], paged=False)
 
 
 def _prepare(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from steward.errors import StewardError
+from steward.web.pages.errors import error_page, is_page
 
 SODA_PREFIXES = ("/resource/", "/api/views", "/api/catalog/")
 
@@ -22,7 +23,9 @@ def is_soda(path: str) -> bool:
 
 def error_response(
     request: Request, status: int, code: str, message: str, data: dict[str, object] | None = None
-) -> JSONResponse:
+) -> Response:
+    if is_page(request.url.path):
+        return error_page(request, status, message)
     if is_soda(request.url.path):
         body: dict[str, object] = {
             "code": code,
@@ -37,12 +40,12 @@ def error_response(
     )
 
 
-async def _steward_error(request: Request, exc: Exception) -> JSONResponse:
+async def _steward_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StewardError)
     return error_response(request, exc.status, exc.code, exc.message, exc.data)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = [
         {"loc": [str(part) for part in error["loc"]], "message": error["msg"]}
@@ -53,7 +56,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 400, "invalid", message, {"errors": problems})
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = "not_found" if exc.status_code == 404 else "http_error"
     return error_response(request, exc.status_code, code, str(exc.detail))

@@ -8,6 +8,8 @@ Create Date: 2026-11-26
 from __future__ import annotations
 
 from alembic import op
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 revision = "0002"
 down_revision = "0001"
@@ -28,6 +30,17 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE dataset_fts USING fts5("
             "dataset_id UNINDEXED, title, keywords, body, tokenize='porter unicode61')"
         )
+    _backfill()
+
+
+def _backfill() -> None:
+    """Index the datasets that existed before the index did."""
+    from steward.catalog.models import Dataset
+    from steward.catalog.search import reindex
+
+    connection = op.get_bind()
+    with Session(bind=connection) as session:
+        reindex(connection, session.scalars(select(Dataset)).all())
 
 
 def downgrade() -> None:

@@ -1,0 +1,1 @@
+"""The portal's server-rendered pages: plain links and forms, JavaScript never required."""
