@@ -70,7 +70,7 @@ def covid_rows() -> list[dict[str, object]]:
                     "rate_tested_per_100k": float(total * 9) / 3.0,
                     "number_of_tests": total * 10,
                     "provisional": day >= DAYS - 3,
-                    "location": {"lon": lon, "lat": lat},
+                    "location": {"longitude": lon, "latitude": lat},
                 }
             )
     return rows
@@ -101,7 +101,7 @@ def write_covid_parquet(path: Path, row_group_size: int = 16) -> list[dict[str, 
 def _column_types() -> dict[str, str]:
     types = {"__id": "BIGINT", "last_update_date": "TIMESTAMP", "Town number": "BIGINT"}
     types |= {"town": "VARCHAR", "provisional": "BOOLEAN"}
-    types |= {"location": "STRUCT(lon DOUBLE, lat DOUBLE)"}
+    types |= {"location": "STRUCT(longitude DOUBLE, latitude DOUBLE)"}  # as the store writes
     for name in _NUMBERS:
         types.setdefault(name, "DOUBLE")
     return types

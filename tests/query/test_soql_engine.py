@@ -228,7 +228,7 @@ def test_timeout_interrupts_the_query(big_store: tuple[Path, Path]) -> None:
     with pytest.raises(QueryTimeout, match=r"longer than the 0\.001 s limit"):
         engine.execute(compiled, big_store[1])
     with pytest.raises(QueryTimeout):
-        list(engine.stream(compiled, big_store[1]))
+        engine.stream(compiled, big_store[1])  # raised before the first batch is handed out
     engine.close()
 
 
@@ -238,6 +238,15 @@ def test_memory_limit_stops_the_query(big_store: tuple[Path, Path]) -> None:
     compiled = compile_query(query, BIG_FIELDS, default_limit=None, max_limit=None)
     with pytest.raises(QueryTimeout, match="more memory than the 8MB limit"):
         engine.execute(compiled, big_store[1])
+    engine.close()
+
+
+def test_spill_dir_lets_big_sorts_finish(big_store: tuple[Path, Path], tmp_path: Path) -> None:
+    limits = EngineLimits(memory_limit="30MB", threads=1, spill_dir=tmp_path)
+    engine = QueryEngine(big_store[0], limits)
+    query = parse_soda_params({"$select": "town, n", "$order": "town DESC, n"}, BIG_FIELDS)
+    compiled = compile_query(query, BIG_FIELDS, default_limit=None, max_limit=None)
+    assert engine.execute(compiled, big_store[1]).num_rows == 2_000_000
     engine.close()
 
 

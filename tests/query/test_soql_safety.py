@@ -153,7 +153,7 @@ _ALLOWED_FUNCTIONS = {
     "Struct", "Anonymous", "Distinct",
 }  # fmt: skip
 _ALLOWED_ANONYMOUS = {"strip_accents", "struct_extract", "radians", "sin", "cos", "asin"}
-_ALLOWED_STRINGS = {"\\", "lat", "lon", "DAY", "MONTH", "YEAR", "day", "month", "year"}
+_ALLOWED_STRINGS = {"\\", "latitude", "longitude", "DAY", "MONTH", "YEAR"}
 _FORBIDDEN_NODES = (
     exp.Subquery, exp.Union, exp.Join, exp.Lateral, exp.With, exp.Command, exp.Create,
     exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.Copy, exp.Pragma, exp.Attach, exp.Set,

@@ -269,3 +269,14 @@ def test_simple_filter_and_where_and_query_combine(covid_fields: list[FieldInfo]
     compiled = compile_params(covid_fields, {"$query": "SELECT town WHERE total_cases > 5",
                                              "town": "Hartford"})  # fmt: skip
     assert 'WHERE "dataset"."total_cases" > $1 AND "dataset"."town" = $2' in compiled.sql
+
+
+def test_errors_carry_the_query_text(covid_fields: list[FieldInfo]) -> None:
+    with pytest.raises(QueryError) as parse_error:
+        parse_soda_params({"$where": "town = = 1", "$limit": "5"}, covid_fields)
+    assert parse_error.value.data["query"] == "$where=town = = 1&$limit=5"
+    assert parse_error.value.data["position"] == {"line": 1, "column": 8}
+    with pytest.raises(QueryError) as compile_error:
+        compile_params(covid_fields, {"$select": "nosuch"})
+    assert compile_error.value.data["query"] == "$select=nosuch"
+    assert compile_error.value.data["position"] == {"line": 1, "column": 1}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,7 +169,10 @@ def test_well_typed_queries_compile_and_run(
     covid_fields: list[FieldInfo],
     params: list[tuple[str, str]],
 ) -> None:
-    compiled = compile_query(parse_soda_params(params, covid_fields), covid_fields)
+    query = parse_soda_params(params, covid_fields)
+    compiled = compile_query(query, covid_fields)
+    postgres = compile_query(query, covid_fields, dialect="postgres")
+    assert isinstance(sqlglot.parse_one(postgres.sql, read="postgres"), sqlglot.exp.Select)
     try:
         engine.execute(compiled, covid_store[1])
     except QueryError as error:

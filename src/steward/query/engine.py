@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,12 +107,21 @@ class QueryEngine:
     def stream(
         self, compiled: CompiledQuery, parquet_path: Path, batch_rows: int = 65_536
     ) -> Iterator[pa.RecordBatch]:
-        """Run `compiled` and yield its result in batches, holding only a few in memory.
+        """Run `compiled` and return its result as batches, holding only a few in memory.
 
-        The time limit counts only the time spent producing batches, not time the consumer
-        spends between them (a slow client does not make a query time out).
+        The query runs up to its first batch before this returns, so most errors (a bad cast, a
+        timeout, a sort over the memory limit) are raised here rather than mid-stream. The time
+        limit counts only the time spent producing batches, not time the consumer spends between
+        them (a slow client does not make a query time out).
         """
         path = self._trusted_path(compiled, parquet_path)
+        batches = self._stream_with_retry(compiled, path, batch_rows)
+        first = next(batches, None)
+        return _chain(first, batches)
+
+    def _stream_with_retry(
+        self, compiled: CompiledQuery, path: Path, batch_rows: int
+    ) -> Generator[pa.RecordBatch, None, None]:
         deadline = _Deadline(self.limits.timeout_s)
         try:
             yield from self._stream_on(compiled, path, batch_rows, deadline, cautious=False)
@@ -300,6 +309,17 @@ _ERROR_PREFIXES = (
     ("Out of Memory Error", "memory"),
     ("INTERNAL Error", "internal"),
 )
+
+
+def _chain(
+    first: pa.RecordBatch | None, rest: Generator[pa.RecordBatch, None, None]
+) -> Iterator[pa.RecordBatch]:
+    try:
+        if first is not None:
+            yield first
+            yield from rest
+    finally:
+        rest.close()  # closes the query's cursor at once when the consumer stops early
 
 
 def _next_batch(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:

@@ -127,7 +127,7 @@ class ExprTranslator:
 
     def _point_literal(self, lon: exp.Expr, lat: exp.Expr) -> Typed:
         fields = [exp.PropertyEQ(this=exp.to_identifier(k), expression=v) for k, v in
-                  (("lon", lon), ("lat", lat))]  # fmt: skip
+                  (("longitude", lon), ("latitude", lat))]  # fmt: skip
         return Typed(exp.Struct(expressions=fields), POINT, point=(lon.copy(), lat.copy()))
 
     def _string(self, node: ast.StringLit, ctx: Context) -> Typed:

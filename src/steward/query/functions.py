@@ -181,8 +181,14 @@ def _within_box(args: Sequence[Typed], dialect: str) -> exp.Expr:
 
 
 def point_parts(value: exp.Expr, dialect: str) -> tuple[exp.Expr, exp.Expr]:
-    """(longitude, latitude) of a point column, stored as STRUCT(lon DOUBLE, lat DOUBLE)."""
-    return struct_field(value, "lon", dialect), struct_field(value.copy(), "lat", dialect)
+    """(longitude, latitude) of a point value.
+
+    The store writes a point field as STRUCT(longitude DOUBLE, latitude DOUBLE).
+    """
+    return (
+        struct_field(value, "longitude", dialect),
+        struct_field(value.copy(), "latitude", dialect),
+    )
 
 
 # ---------------------------------------------------------------- the table

@@ -14,7 +14,8 @@ the HTTP layer (`$$app_token`, `$$bom`, ...) and are ignored here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -46,9 +47,24 @@ _CLAUSES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
 }
 
 
+@contextmanager
+def query_context(source: Sequence[tuple[str, str]]) -> Iterator[None]:
+    """Add the query's text to any QueryError raised inside, as `data["query"]`."""
+    try:
+        yield
+    except QueryError as error:
+        error.data.setdefault("query", "&".join(f"{k}={v}" for k, v in source))
+        raise
+
+
 def parse_soda_params(params: Params, fields: Sequence[FieldInfo]) -> ast.SoqlQuery:
     """Parse SODA query parameters against a dataset's `fields` (for simple filters)."""
     pairs = list(params.items()) if isinstance(params, Mapping) else list(params)
+    with query_context(pairs):
+        return _parse_pairs(pairs, fields)
+
+
+def _parse_pairs(pairs: list[tuple[str, str]], fields: Sequence[FieldInfo]) -> ast.SoqlQuery:
     clauses: dict[str, str] = {}
     filters: list[ast.Expr] = []
     by_name = {f.name.lower(): f for f in fields}

@@ -280,7 +280,7 @@ def _syntax_error(error: UnexpectedInput, text: str, clause: str) -> QueryError:
     where = f" at line {line} column {column}" if line not in (None, -1) else ""
     message = f"Syntax error in {clause}{where}: unexpected {found}{expected}"
     position = {"line": line, "column": column} if where else None
-    return QueryError(message, data={"query": text, "clause": clause, "position": position})
+    return QueryError(message, data={"clause": clause, "position": position})
 
 
 def _parse(text: str, start: str, clause: str) -> Any:

@@ -67,7 +67,7 @@ def column(name: str, table: str) -> exp.Column:
 
 
 def struct_field(value: exp.Expr, name: str, dialect: str) -> exp.Expr:
-    """Field `name` of a struct-valued expression (how a point stores lon and lat)."""
+    """Field `name` of a struct-valued expression (how a point holds its coordinates)."""
     if dialect == "duckdb":
         return exp.Anonymous(this="struct_extract", expressions=[value, exp.Literal.string(name)])
     return exp.Dot(this=exp.Paren(this=value), expression=exp.to_identifier(name))

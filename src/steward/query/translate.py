@@ -38,7 +38,7 @@ from steward.query.expressions import (
 )
 from steward.query.functions import FUNCTIONS
 from steward.query.naming import output_names
-from steward.query.params import parse_soda_params
+from steward.query.params import parse_soda_params, query_context
 from steward.query.schema import CompiledQuery, FieldInfo, OutputColumn
 from steward.query.search import search_condition
 from steward.query.sqlbuild import Binder, Typed, column
@@ -66,8 +66,9 @@ def compile_query(
     absent). `default_limit` applies when the query has no limit; `max_limit` caps it (None for
     either means unbounded, e.g. for full exports).
     """
-    scope = _scope(fields, allowed_fields, system_values, dialect, table)
-    return _Compiler(query, scope, rows_in_id_order).compile(default_limit, max_limit)
+    with query_context(query.source):
+        scope = _scope(fields, allowed_fields, system_values, dialect, table)
+        return _Compiler(query, scope, rows_in_id_order).compile(default_limit, max_limit)
 
 
 def _scope(
