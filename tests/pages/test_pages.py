@@ -1,4 +1,4 @@
-"""Every page type renders for the demo data; parameters round-trip; bad input gives the 400 page."""
+"""Every page type renders for the demo data; parameters round-trip; bad input gets the 400 page."""
 
 from __future__ import annotations
 

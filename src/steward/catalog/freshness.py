@@ -38,7 +38,9 @@ def period_days(frequency: str | None) -> float | None:
     return total or None
 
 
-def assess(last_update: datetime | None, frequency: str | None, *, now: datetime | None = None) -> Freshness:
+def assess(
+    last_update: datetime | None, frequency: str | None, *, now: datetime | None = None
+) -> Freshness:
     if last_update is None:
         return Freshness("no_data", "no data yet")
     period = period_days(frequency)

@@ -7,7 +7,8 @@ URL parameters (all optional): `eq.<field>=v` (equals), `has.<field>=v` (text co
 `page=N` (1-based).
 
 >>> fields = [ViewField("town", "text"), ViewField("total_cases", "number")]
->>> view = parse_view([("eq.town", "O'Hara"), ("min.total_cases", "5"), ("sort", "total_cases")], fields)
+>>> params = [("eq.town", "O'Hara"), ("min.total_cases", "5"), ("sort", "total_cases")]
+>>> view = parse_view(params, fields)
 >>> view.where()
 "town = 'O''Hara' AND total_cases >= 5"
 """
@@ -67,7 +68,10 @@ class TableView:
         if self.order():
             params.append(("$order", str(self.order())))
         if paged:
-            params += [("$limit", str(PAGE_SIZE + 1)), ("$offset", str((self.page - 1) * PAGE_SIZE))]
+            params += [
+                ("$limit", str(PAGE_SIZE + 1)),
+                ("$offset", str((self.page - 1) * PAGE_SIZE)),
+            ]
         return params
 
     def state(self) -> list[tuple[str, str]]:

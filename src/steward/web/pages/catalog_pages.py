@@ -21,9 +21,16 @@ PAGE_SIZE = 20
 SORTS = [("relevance", "Relevance"), ("updated", "Recently updated"), ("title", "Name")]
 FACET_PARAMS = ["agency", "category", "tag", "frequency", "access", "town"]
 CT_CATEGORIES = [
-    "Business", "Education", "Environment and Natural Resources", "Government",
-    "Health and Human Services", "Housing and Development", "Local Government", "Public Safety",
-    "Tax and Revenue", "Transportation",
+    "Business",
+    "Education",
+    "Environment and Natural Resources",
+    "Government",
+    "Health and Human Services",
+    "Housing and Development",
+    "Local Government",
+    "Public Safety",
+    "Tax and Revenue",
+    "Transportation",
 ]
 
 
@@ -38,16 +45,21 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
     published = DatasetFilter(status="published")
     facets = service.facet_counts(session, published)
     counts = dict(facets.category)
-    recent = service.list_datasets(session, where=published, order="updated", descending=True,
-                                   limit=5)
+    recent = service.list_datasets(
+        session, where=published, order="updated", descending=True, limit=5
+    )
     everything = service.list_datasets(session, where=published, limit=service.MAX_PAGE)
     largest = sorted(everything.results, key=lambda d: d.row_count or 0, reverse=True)[:5]
-    return render(request, "home.html", {
-        "categories": [(name, counts.get(name, 0)) for name in CT_CATEGORIES],
-        "agencies": agency_counts(session),
-        "recent": recent.results,
-        "popular": largest,
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "categories": [(name, counts.get(name, 0)) for name in CT_CATEGORIES],
+            "agencies": agency_counts(session),
+            "recent": recent.results,
+            "popular": largest,
+        },
+    )
 
 
 def _browse_filter(params: dict[str, str]) -> DatasetFilter:
@@ -81,40 +93,57 @@ def browse(
         raise Invalid(f"sort must be one of {', '.join(dict(SORTS))}")
     where = _browse_filter(params)
     order = sort if sort != "relevance" or q else "title"
-    result = service.list_datasets(session, where=where, order=order, descending=sort == "updated",
-                                   offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    result = service.list_datasets(
+        session,
+        where=where,
+        order=order,
+        descending=sort == "updated",
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
     facets = service.facet_counts(session, where)
-    state = [(key, value) for key, value in params.items()] + [("sort", sort)]
+    state = [*params.items(), ("sort", sort)]
     pages = max(1, math.ceil(result.count / PAGE_SIZE))
-    return render(request, "browse.html", {
-        "q": q,
-        "page": result,
-        "page_number": page,
-        "page_count": pages,
-        "sort": sort,
-        "sorts": SORTS,
-        "sort_kept": [(k, v) for k, v in params.items()],
-        "kept_filters": [(k, v) for k, v in params.items() if k != "q"] + [("sort", sort)],
-        "facet_groups": _facet_groups(facets, params, sort),
-        "active": [(f"{key}: {value}", url("/browse", [(k, v) for k, v in state if k != key]))
-                   for key, value in params.items() if key != "q"],
-        "prev_url": url("/browse", [*state, ("page", str(page - 1))]) if page > 1 else None,
-        "next_url": url("/browse", [*state, ("page", str(page + 1))]) if page < pages else None,
-    })
+    return render(
+        request,
+        "browse.html",
+        {
+            "q": q,
+            "page": result,
+            "page_number": page,
+            "page_count": pages,
+            "sort": sort,
+            "sorts": SORTS,
+            "sort_kept": list(params.items()),
+            "kept_filters": [(k, v) for k, v in params.items() if k != "q"] + [("sort", sort)],
+            "facet_groups": _facet_groups(facets, params, sort),
+            "active": [
+                (f"{key}: {value}", url("/browse", [(k, v) for k, v in state if k != key]))
+                for key, value in params.items()
+                if key != "q"
+            ],
+            "prev_url": url("/browse", [*state, ("page", str(page - 1))]) if page > 1 else None,
+            "next_url": url("/browse", [*state, ("page", str(page + 1))]) if page < pages else None,
+        },
+    )
 
 
 def _facet_groups(facets: service.Facets, params: dict[str, str], sort: str) -> list[tuple]:
     def link(key: str, value: str) -> str:
-        return url("/browse", [*[(k, v) for k, v in params.items() if k != key], (key, value),
-                               ("sort", sort)])
+        return url(
+            "/browse",
+            [*[(k, v) for k, v in params.items() if k != key], (key, value), ("sort", sort)],
+        )
 
     town_entries = [("Has town-level data", link("town", "yes"), facets.has_town)]
     return [
         ("Agency", [(name, link("agency", slug), n) for slug, name, n in facets.agency]),
         ("Category", [(name, link("category", name), n) for name, n in facets.category]),
         ("Keyword", [(name, link("tag", name), n) for name, n in facets.keyword[:15]]),
-        ("Update frequency", [(name, link("frequency", name), n)
-                              for name, n in facets.update_frequency]),
+        (
+            "Update frequency",
+            [(name, link("frequency", name), n) for name, n in facets.update_frequency],
+        ),
         ("Access level", [(name, link("access", name), n) for name, n in facets.access_level]),
         ("Geography", town_entries if facets.has_town and "town" not in params else []),
     ]
@@ -130,12 +159,25 @@ def agency(request: Request, session: SessionDep, slug: str) -> HTMLResponse:
     found = AgencyPublic.model_validate(service.get_agency(session, slug))
     where = DatasetFilter(agency=slug, status="published")
     listed = service.list_datasets(session, where=where, limit=service.MAX_PAGE)
-    contacts = sorted({(d.contact_name, d.contact_email) for d in listed.results
-                       if d.contact_name or d.contact_email}, key=str)
+    contacts = sorted(
+        {
+            (d.contact_name, d.contact_email)
+            for d in listed.results
+            if d.contact_name or d.contact_email
+        },
+        key=str,
+    )
     public = sum(1 for d in listed.results if d.access_level == "public")
-    return render(request, "agency.html", {
-        "agency": found, "page": listed, "contacts": contacts, "public_count": public,
-    })
+    return render(
+        request,
+        "agency.html",
+        {
+            "agency": found,
+            "page": listed,
+            "contacts": contacts,
+            "public_count": public,
+        },
+    )
 
 
 @router.get("/about", response_class=HTMLResponse)

@@ -23,8 +23,15 @@ from steward.web.pages import figures
 from steward.web.pages.render import SITE, render, url
 
 router = APIRouter(include_in_schema=False)
-FREQUENCIES = {"R/P1D": "daily", "R/P1W": "weekly", "R/P1M": "monthly", "R/P3M": "quarterly",
-               "R/P1Y": "yearly", "R/PT1H": "hourly", "irregular": "irregular"}
+FREQUENCIES = {
+    "R/P1D": "daily",
+    "R/P1W": "weekly",
+    "R/P1M": "monthly",
+    "R/P3M": "quarterly",
+    "R/P1Y": "yearly",
+    "R/PT1H": "hourly",
+    "irregular": "irregular",
+}
 
 
 @router.get("/d/{dataset_id}", response_class=HTMLResponse)
@@ -36,8 +43,9 @@ def dataset_page(
     context: dict[str, Any] = {
         "d": dataset,
         "freshness": assess(dataset.data_updated_at, dataset.update_frequency),
-        "frequency_label": FREQUENCIES.get(dataset.update_frequency or "",
-                                           dataset.update_frequency or "not stated"),
+        "frequency_label": FREQUENCIES.get(
+            dataset.update_frequency or "", dataset.update_frequency or "not stated"
+        ),
         "citation": citation(dataset, base),
         "dictionary": dataset.fields,
         "versions": versions.list_versions(session, dataset_id),
@@ -47,8 +55,10 @@ def dataset_page(
     try:
         context.update(_rows_context(request, session, settings, dataset, base))
     except NotAuthorized as exc:
-        context["rows_reason"] = (f"{exc.message}. The dataset is listed so the public knows it "
-                                  "exists; contact the agency about access.")
+        context["rows_reason"] = (
+            f"{exc.message}. The dataset is listed so the public knows it "
+            "exists; contact the agency about access."
+        )
     return render(request, "dataset.html", context)
 
 
@@ -65,22 +75,28 @@ def _rows_context(
     rows = _display_rows(prepared, table)
     state = view.state()
     page_url = f"/d/{dataset.id}"
-    columns = [{"name": c.name, "type": c.type, "label": labels.get(c.name, c.name)}
-               for c in prepared.columns]
+    columns = [
+        {"name": c.name, "type": c.type, "label": labels.get(c.name, c.name)}
+        for c in prepared.columns
+    ]
     context = {
         "rows_public": True,
         "view": view,
         "view_state": state,
         "soql_text": " ".join(f"{k}={v}" for k, v in view.soql(paged=False)),
         "columns": columns,
-        "filter_fields": [c for c in columns if c["type"] in {"text", "number", "floating_timestamp"}],
+        "filter_fields": [
+            c for c in columns if c["type"] in {"text", "number", "floating_timestamp"}
+        ],
         "filter_values": dict(state),
         "rows": rows[:PAGE_SIZE],
         "sort_urls": {c["name"]: _sort_url(page_url, view, c["name"]) for c in columns},
         "prev_url": url(page_url, [*state, ("page", str(view.page - 1))]) + "#data"
-        if view.page > 1 else None,
+        if view.page > 1
+        else None,
         "next_url": url(page_url, [*state, ("page", str(view.page + 1))]) + "#data"
-        if len(rows) > PAGE_SIZE else None,
+        if len(rows) > PAGE_SIZE
+        else None,
         "downloads": _downloads(dataset.id, view),
         "api": api_examples(dataset.id, base),
     }
@@ -91,21 +107,27 @@ def _rows_context(
 def _sort_url(page_url: str, view: TableView, name: str) -> str:
     state = [(k, v) for k, v in view.state() if k not in {"sort", "desc"}]
     descending = view.sort == name and not view.descending
-    return url(page_url, [*state, ("sort", name), *([("desc", "1")] if descending else [])]) + "#data"
+    return (
+        url(page_url, [*state, ("sort", name), *([("desc", "1")] if descending else [])]) + "#data"
+    )
 
 
 def _display_rows(prepared: PreparedQuery, table: Any) -> list[list[str]]:
     values = [table.column(i).to_pylist() for i in range(table.num_columns)]
     types = [c.type for c in prepared.columns]
-    return [[_display(t, v) for t, v in zip(types, row, strict=True)]
-            for row in zip(*values, strict=True)]
+    return [
+        [_display(t, v) for t, v in zip(types, row, strict=True)]
+        for row in zip(*values, strict=True)
+    ]
 
 
 def _display(kind: str, value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else value.isoformat()
+        )
     if kind == "point" and isinstance(value, dict):
         return f"{value.get('latitude')}, {value.get('longitude')}"
     if isinstance(value, float) and value.is_integer():
@@ -116,12 +138,16 @@ def _display(kind: str, value: Any) -> str:
 def _downloads(dataset_id: str, view: TableView) -> list[tuple[str, str]]:
     state = view.state()
     label = "filtered " if view.filters else ""
-    links = [(f"CSV ({label}rows)", url(f"/d/{dataset_id}/download.csv", state)),
-             (f"JSON ({label}rows)", url(f"/d/{dataset_id}/download.json", state)),
-             (f"Parquet ({label}rows)", url(f"/d/{dataset_id}/download.parquet", state)),
-             (f"Excel ({label}rows)", url(f"/d/{dataset_id}/download.xlsx", state))]
+    links = [
+        (f"CSV ({label}rows)", url(f"/d/{dataset_id}/download.csv", state)),
+        (f"JSON ({label}rows)", url(f"/d/{dataset_id}/download.json", state)),
+        (f"Parquet ({label}rows)", url(f"/d/{dataset_id}/download.parquet", state)),
+        (f"Excel ({label}rows)", url(f"/d/{dataset_id}/download.xlsx", state)),
+    ]
     if view.filters:
-        links.append(("CSV (whole dataset)", f"/api/views/{dataset_id}/rows.csv?accessType=DOWNLOAD"))
+        links.append(
+            ("CSV (whole dataset)", f"/api/views/{dataset_id}/rows.csv?accessType=DOWNLOAD")
+        )
     return links
 
 
@@ -135,8 +161,12 @@ def api_examples(dataset_id: str, base: str) -> dict[str, str]:
         "sodapy": (
             "import requests\nfrom sodapy import Socrata\n\n"
             f'client = Socrata("{host}", None'
-            + (', session_adapter={"prefix": "http://", "adapter": '
-               'requests.adapters.HTTPAdapter()}' if scheme == "http" else "")
+            + (
+                ', session_adapter={"prefix": "http://", "adapter": '
+                "requests.adapters.HTTPAdapter()}"
+                if scheme == "http"
+                else ""
+            )
             + f')\nrows = client.get("{dataset_id}", limit=5)'
         ),
         "pandas": (
@@ -150,5 +180,7 @@ def citation(dataset: DatasetPublic, base: str) -> str:
     year = (dataset.data_updated_at or dataset.created_at).year
     version = f" (version {dataset.current_version})" if dataset.current_version else ""
     today = datetime.now(UTC).strftime("%B %-d, %Y")
-    return (f"{dataset.agency_name}. ({year}). {dataset.title}{version} [Data set]. "
-            f"{SITE['site_name']}. {base}/d/{quote(dataset.id)}. Accessed {today}.")
+    return (
+        f"{dataset.agency_name}. ({year}). {dataset.title}{version} [Data set]. "
+        f"{SITE['site_name']}. {base}/d/{quote(dataset.id)}. Accessed {today}."
+    )

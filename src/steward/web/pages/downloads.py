@@ -41,7 +41,9 @@ def download(
     whole = prepare_export(session, settings, dataset_id)
     fields = [ViewField(c.name, c.type) for c in whole.columns]
     view = parse_view(list(request.query_params.multi_items()), fields)
-    prepared = prepare_export(session, settings, dataset_id, [("$select", "*"), *view.soql(paged=False)])
+    prepared = prepare_export(
+        session, settings, dataset_id, [("$select", "*"), *view.soql(paged=False)]
+    )
     if fmt == "geojson" and not any(c.type == "point" for c in prepared.columns):
         raise Invalid("this dataset has no point column; download CSV or JSON instead")
     if fmt == "xlsx":
@@ -58,13 +60,16 @@ def _check_sheet_size(
 ) -> None:
     """Refuse before streaming starts: an error mid-stream would leave a broken file."""
     params = [("$select", "count(*) AS n"), *([("$where", where)] if where else [])]
-    counted = run_query(request.app.state.query_engine,
-                        prepare_query(session, settings, dataset_id, params))
+    counted = run_query(
+        request.app.state.query_engine, prepare_query(session, settings, dataset_id, params)
+    )
     if int(counted.column(0)[0].as_py()) > XLSX_MAX_ROWS:
         raise Invalid("too many rows for a spreadsheet; download CSV or Parquet instead")
 
 
-def _body(fmt: str, batches: Iterable[pa.RecordBatch], columns: list[OutputColumn]) -> Iterator[bytes]:
+def _body(
+    fmt: str, batches: Iterable[pa.RecordBatch], columns: list[OutputColumn]
+) -> Iterator[bytes]:
     if fmt == "csv":
         return encoding.soda_csv(batches, columns)
     if fmt == "json":
@@ -109,8 +114,9 @@ def _xlsx(batches: Iterable[pa.RecordBatch], columns: list[OutputColumn]) -> Ite
         sheet = book.create_sheet("data")
         sheet.append([column.name for column in columns])
         for batch in batches:
-            for row in zip(*(batch.column(i).to_pylist() for i in range(batch.num_columns)),
-                           strict=True):
+            for row in zip(
+                *(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True
+            ):
                 sheet.append([_cell(value) for value in row])
         book.save(name)
 

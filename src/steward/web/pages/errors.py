@@ -7,10 +7,22 @@ from fastapi.responses import HTMLResponse
 
 from steward.web.pages.render import render
 
-HEADINGS = {400: "That request could not be read", 403: "Not available to the public",
-            404: "Page not found", 429: "Too many requests"}
-API_PREFIXES = ("/api/", "/resource/", "/healthz", "/data.json", "/datastore/", "/openapi.json",
-                "/docs", "/static/")
+HEADINGS = {
+    400: "That request could not be read",
+    403: "Not available to the public",
+    404: "Page not found",
+    429: "Too many requests",
+}
+API_PREFIXES = (
+    "/api/",
+    "/resource/",
+    "/healthz",
+    "/data.json",
+    "/datastore/",
+    "/openapi.json",
+    "/docs",
+    "/static/",
+)
 
 
 def is_page(path: str) -> bool:
