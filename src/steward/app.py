@@ -14,11 +14,13 @@ from steward.config import Settings, load_settings
 from steward.db import Database
 from steward.query.engine import EngineLimits, QueryEngine
 from steward.web.api import catalog as catalog_api
+from steward.web.api import ckan as ckan_api
+from steward.web.api import dcat as dcat_api
 from steward.web.api import health as health_api
 from steward.web.api import query as query_api
 from steward.web.api import soda as soda_api
 from steward.web.api.errors import install_error_handlers
-from steward.web.pages import catalog_pages, dataset_page
+from steward.web.pages import catalog_pages, dataset_page, figures
 from steward.web.pages import downloads as page_downloads
 from steward.web.pages.render import HERE as PAGES_DIR
 from steward.web.ratelimit import RateLimiter, RateLimitMiddleware
@@ -75,8 +77,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(catalog_api.router)
     app.include_router(query_api.router)
     app.include_router(soda_api.router)
+    app.include_router(ckan_api.router)
+    app.include_router(dcat_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(dataset_page.router)
     app.include_router(page_downloads.router)
+    app.include_router(figures.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -76,7 +76,7 @@ def shoot(page: object, name: str) -> None:
     if SHOTS:
         folder = ROOT / "docs" / "screenshots"
         folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+        page.screenshot(path=str(folder / f"{name}.png"))  # type: ignore[attr-defined]
 
 
 def find_filter_download_flow(browser: object, base_url: str, *, javascript: bool) -> list[dict]:
@@ -94,6 +94,13 @@ def find_filter_download_flow(browser: object, base_url: str, *, javascript: boo
     page.get_by_role("link", name="Last update date").click()  # again: newest first
     first_row = page.locator("table tbody tr").first.inner_text()
     assert "Hartford" in first_row and "2021-01-12" in first_row
+    page.get_by_label("Group by").select_option("last_update_date")
+    page.get_by_label("Measure", exact=True).select_option("sum:total_cases")
+    page.get_by_role("button", name="Draw chart").click()
+    assert page.locator("#chart ~ .figure svg").count() == 1
+    assert page.get_by_role("table", name="Total of Total cases by Last update date").is_visible()
+    page.get_by_role("button", name="Draw map").click()
+    assert page.locator("#map ~ .figure svg path").count() >= 169
     with page.expect_download() as info:
         page.get_by_role("link", name="CSV (filtered rows)").click()
     with open(info.value.path(), newline="", encoding="utf-8") as handle:
@@ -115,6 +122,8 @@ PAGES = {
     "home": "/",
     "search": "/browse?q=covid",
     "dataset": "/d/28fr-iqnx?eq.town=Hartford",
+    "dataset-chart": "/d/28fr-iqnx?chart=town&measure=sum:total_deaths#chart",
+    "dataset-map": "/d/dphp-0pop?eq.year=2020&eq.measure_type=Number&map=sum:value#map",
     "dataset-restricted": "/d/rybz-nyjw",
     "agency": "/agencies/dph",
     "about": "/about",
@@ -127,7 +136,7 @@ PAGES = {
 def test_no_serious_accessibility_violations(browser: object, base_url: str, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page = browser.new_page()  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(base_url + PAGES[name])

@@ -15,7 +15,7 @@ from steward.store.textfile import (
     parse_header,
     scan_file,
     sniff_delimiter,
-    transcode_cp1252,
+    transcode,
 )
 
 
@@ -71,7 +71,7 @@ def test_choose_encoding() -> None:
 def test_transcode_cp1252_maps_windows_punctuation(tmp_path: Path) -> None:
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
     source.write_bytes(b"it\x92s \x93quoted\x94 \x80 caf\xe9 \x81\r\n")
-    transcode_cp1252(source, target)
+    transcode(source, target, "cp1252")
     expected = "it\u2019s \u201cquoted\u201d \u20ac caf\u00e9 \x81\r\n"
     assert target.read_bytes().decode("utf-8") == expected
 

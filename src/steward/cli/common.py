@@ -54,8 +54,8 @@ def open_database(ctx: typer.Context) -> Database:
         database.migrate()
         root.obj["database"] = database
         root.call_on_close(database.dispose)
-    database: Database = root.obj["database"]
-    return database
+    opened: Database = root.obj["database"]
+    return opened
 
 
 def echo_json(value: BaseModel | list[Any] | dict[str, Any]) -> None:

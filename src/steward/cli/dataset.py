@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TimeRemainingColumn
 
 from steward.catalog import service, versions
 from steward.catalog.schemas import DatasetCreate, DatasetPublic, DatasetUpdate, FieldUpdate
@@ -128,7 +128,7 @@ class _progress:
             transient=True,
         )
 
-    def __enter__(self) -> tuple[Progress, int]:
+    def __enter__(self) -> tuple[Progress, TaskID]:
         self.bar.start()
         return self.bar, self.bar.add_task("ingest", total=None)
 

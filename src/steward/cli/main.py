@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from steward.cli import agency, dataset
+from steward.cli import agency, dataset, metadata
 from steward.cli.common import StewardGroup, open_database, settings_of
+from steward.cli.harvest import harvest
 from steward.config import load_settings
 
 app = typer.Typer(
@@ -19,6 +20,8 @@ app = typer.Typer(
 )
 app.add_typer(agency.app, name="agency")
 app.add_typer(dataset.app, name="dataset")
+app.add_typer(metadata.app, name="metadata")
+app.command("harvest")(harvest)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to bind (STEWARD_HOST).")]
 PortOption = Annotated[int | None, typer.Option(help="Port to listen on (STEWARD_PORT).")]

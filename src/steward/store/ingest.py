@@ -7,7 +7,8 @@ layer serves as Socrata's `:id`), then one column per source column, named by `C
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -25,7 +26,7 @@ from steward.store.inference import (
     proven,
     select_list,
 )
-from steward.store.model import BadRow, ColumnSpec, IngestResult
+from steward.store.model import ID_COLUMN, BadRow, ColumnSpec, IngestResult
 from steward.store.names import derive_names
 from steward.store.staging import stage_json, stage_xlsx
 from steward.store.textfile import (
@@ -33,7 +34,7 @@ from steward.store.textfile import (
     read_head,
     scan_file,
     sniff_delimiter,
-    transcode_cp1252,
+    transcode,
 )
 from steward.store.workspace import Meter, Workspace
 from steward.store.writer import write_query
@@ -63,7 +64,7 @@ def ingest_file(
     Raises `Invalid` for a file that cannot be accepted; by default a single bad row fails the
     ingest, and with `skip_bad_rows` such rows are left out and listed in the result.
     """
-    source, destination = Path(source), Path(destination)
+    source, destination = Path(source).absolute(), Path(destination).absolute()
     file_format = resolve_format(source, file_format)
     if not source.is_file():
         raise Invalid(f"source file not found: {source.name}")
@@ -71,25 +72,28 @@ def ingest_file(
     meter = Meter(progress, source.stat().st_size)
     text = file_format in ("csv", "json")
     with Workspace(destination) as work:
-        scanned = meter.phase(0, _SCAN_SHARE)
-        scan = scan_file(source, text=text, on_bytes=lambda done: scanned(done / meter.total))
+        scan = scan_file(source, text=text, on_bytes=meter.bytes_phase(0, _SCAN_SHARE))
         if scan.size == 0:
             raise Invalid("file is empty")
         readable = [source, work.text, work.staged, work.output, work.retyped]
-        with connect(readable, work.spill) as con:
+        with connect(readable, work.spill) as con, _duckdb_errors():
             src = _open_source(con, file_format, source, scan.encoding, work, skip_bad_rows)
             names = derive_names(src.labels)
             plans, rows, bad, total_bad = _write(con, src, names, work, meter, skip_bad_rows)
         _check_rows(file_format, rows, bad, total_bad, skip_bad_rows)
         work.commit(destination)
     meter.report(1.0)
-    columns = [
-        ColumnSpec(name, label.strip(), plan.kind.type, plan.kind.physical)
-        for name, label, plan in zip(names, src.labels, plans, strict=True)
-    ]
+    columns = _column_specs(names, src.labels, plans)
     size = destination.stat().st_size
     skipped = bad if skip_bad_rows else []
     return IngestResult(rows, size, scan.sha256, columns, skipped, source.name)
+
+
+def _column_specs(names: list[str], labels: list[str], plans: list[ColumnPlan]) -> list[ColumnSpec]:
+    return [
+        ColumnSpec(name, label.strip(), plan.kind.type, plan.kind.physical)
+        for name, label, plan in zip(names, labels, plans, strict=True)
+    ]
 
 
 def resolve_format(source: Path, file_format: str | None) -> str:
@@ -114,9 +118,11 @@ def _open_source(
 ) -> Source:
     if file_format == "parquet":
         labels, types, relation = parquet_source(con, path)
+        if labels and labels[0] == ID_COLUMN:  # a store file: its row numbers are made anew
+            labels, types, relation = parquet_source(con, path, skip_first=True)
         return Source(relation, {"path": str(path)}, labels, types)
-    if encoding == "cp1252":
-        transcode_cp1252(path, work.text)
+    if encoding != "utf-8":
+        transcode(path, work.text, encoding)
         path = work.text
     if file_format == "csv":
         head, whole = read_head(path)
@@ -175,7 +181,22 @@ def _write_pass(
     except duckdb.Error as error:
         if SPECULATION in str(error):
             raise _Misfit from error
-        raise Invalid(f"could not read the file: {str(error).splitlines()[0]}") from error
+        raise
+
+
+@contextmanager
+def _duckdb_errors() -> Iterator[None]:
+    """Report what DuckDB could not read as `Invalid`, never as a DuckDB exception."""
+    try:
+        yield
+    except duckdb.Error as error:
+        text = str(error)
+        if "state machine reached an invalid state" in text:
+            # Strict mode stops here rather than silently cut a value at a stray \r or quote.
+            message = "file is not valid CSV: a carriage return or quote in an unexpected place"
+        else:
+            message = f"could not read the file: {text.splitlines()[0]}"
+        raise Invalid(message) from error
 
 
 def _settle_unknown(

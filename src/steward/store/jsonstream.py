@@ -83,6 +83,7 @@ def iter_array(path: Path) -> Iterator[tuple[int, Any]]:
 
 def _items(cursor: _Cursor, decoder: json.JSONDecoder) -> Iterator[tuple[int, Any]]:
     while True:
+        cursor.peek()  # skip to the item, so its line is the one reported
         line = cursor.line
         yield line, _decode(cursor, decoder)
         separator = cursor.peek()

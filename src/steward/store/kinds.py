@@ -16,7 +16,6 @@ from dataclasses import dataclass
 Sql = Callable[[str], str]
 
 _DIGITS = r"(?:0|[1-9][0-9]*)"  # no leading zeros: "06103" is an ID, not 6103
-INTEGER = rf"-?{_DIGITS}"
 _GROUPED = r"(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)"
 _EXPONENT = r"[eE][-+]?[0-9]{1,2}"  # two digits keep every accepted value finite
 DECIMAL = rf"-?(?:{_DIGITS}?\.[0-9]+(?:{_EXPONENT})?|{_DIGITS}{_EXPONENT})"
@@ -83,24 +82,45 @@ def _when(v: str, pattern: str, value: str, otherwise: str = "NULL") -> str:
 
 
 def _integer(v: str) -> str:
-    return _when(v, INTEGER, f"TRY_CAST({v} AS BIGINT)")
+    # The round trip takes exactly the canonical spelling: none of the signs, spaces,
+    # underscores, hex or leading zeros DuckDB's cast accepts.
+    return f"CASE WHEN TRY_CAST({v} AS BIGINT)::VARCHAR = {v} THEN TRY_CAST({v} AS BIGINT) END"
 
 
 def _decimal(v: str) -> str:
     return _when(v, DECIMAL, f"TRY_CAST({v} AS DOUBLE)", f"CAST({_integer(v)} AS DOUBLE)")
 
 
-def _unformat(v: str) -> str:
-    return f"replace(replace(replace(replace({v}, ',', ''), '$', ''), '(', '-'), ')', '')"
+def _unformat(v: str, target: str) -> str:
+    """The number in money or thousands text (already checked); ($5.00) is accounting's -5."""
+    digits = f"replace(replace({v}, ',', ''), '$', '')"
+    negative = f"-TRY_CAST(replace(replace({digits}, '(', ''), ')', '') AS {target})"
+    return (
+        f"CASE WHEN starts_with({v}, '(') THEN {negative} ELSE TRY_CAST({digits} AS {target}) END"
+    )
 
 
 def _formatted_integer(v: str) -> str:
-    return _when(v, FORMATTED_INTEGER, f"TRY_CAST({_unformat(v)} AS BIGINT)")
+    return _when(v, FORMATTED_INTEGER, _unformat(v, "BIGINT"))
 
 
 def _formatted_decimal(v: str) -> str:
     others = f"coalesce({_decimal(v)}, CAST({_formatted_integer(v)} AS DOUBLE))"
-    return _when(v, FORMATTED_DECIMAL, f"TRY_CAST({_unformat(v)} AS DOUBLE)", others)
+    return _when(v, FORMATTED_DECIMAL, _unformat(v, "DOUBLE"), others)
+
+
+def _mdy(v: str) -> str:
+    parse = f"try_strptime({v}, '%m/%d/%Y')"
+    # Zero-padded dates skip the pattern: the fixed shape, a digit first and no space leave
+    # strptime nothing to be lenient about (it skips only leading and format-space whitespace).
+    padded = f"{v} LIKE '__/__/____' AND ascii({v}) BETWEEN 48 AND 57 AND NOT contains({v}, ' ')"
+    return f"CASE WHEN {padded} THEN {parse} ELSE {_when(v, _MDY, parse)} END"
+
+
+def _iso_date(v: str) -> str:
+    day = f"TRY_CAST({v} AS DATE)"
+    exact = f"CASE WHEN {day}::VARCHAR = {v} THEN CAST({day} AS TIMESTAMP) END"
+    return f"CASE WHEN {v} LIKE '____-__-__' THEN {exact} END"
 
 
 def _strptime_kind(key: str, pattern: str, fmt: str) -> Kind:
@@ -158,15 +178,10 @@ KINDS: tuple[Kind, ...] = (
         covers=("integer", "decimal", "formatted_integer"),
         test=lambda v: _matches(v, FORMATTED_DECIMAL),
     ),
-    _strptime_kind("mdy", _MDY, "%m/%d/%Y"),
+    Kind("mdy", "floating_timestamp", "TIMESTAMP", _mdy),
     _strptime_kind("mdy_time", f"{_MDY} {_HMS}", "%m/%d/%Y %H:%M:%S"),
     _strptime_kind("mdy_time_ampm", f"{_MDY} {_HMS} [AP]M", "%m/%d/%Y %I:%M:%S %p"),
-    Kind(
-        "iso_date",
-        "floating_timestamp",
-        "TIMESTAMP",
-        lambda v: _when(v, _ISO_DATE, f"CAST(TRY_CAST({v} AS DATE) AS TIMESTAMP)"),
-    ),
+    Kind("iso_date", "floating_timestamp", "TIMESTAMP", _iso_date),
     _iso_datetime_kind("iso_datetime", "T"),
     _iso_datetime_kind("iso_datetime_space", " "),
     Kind("point", "point", POINT_PHYSICAL, _point),

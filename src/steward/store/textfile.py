@@ -24,11 +24,14 @@ _SNIFF_ROWS = 200
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # how surrogateescape spells an invalid byte
 
 
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Excel's "Unicode Text" export
+
+
 @dataclass(frozen=True)
 class Scan:
     sha256: str
     size: int
-    encoding: str  # "utf-8" or "cp1252"
+    encoding: str  # "utf-8", "utf-16" or "cp1252"
 
 
 def scan_file(path: Path, *, text: bool, on_bytes: Callable[[int], None]) -> Scan:
@@ -36,11 +39,13 @@ def scan_file(path: Path, *, text: bool, on_bytes: Callable[[int], None]) -> Sca
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
     size = extra = invalid = 0
+    utf16 = False
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK_BYTES):
+            utf16 = utf16 or (size == 0 and chunk.startswith(_UTF16_MARKS))
             digest.update(chunk)
             size += len(chunk)
-            if text:
+            if text and not (chunk.isascii() and not decoder.getstate()[0]):
                 decoded = decoder.decode(chunk)
                 # Bytes beyond one per character are valid multi-byte UTF-8 sequences.
                 extra += len(chunk) - len(decoded)
@@ -51,7 +56,8 @@ def scan_file(path: Path, *, text: bool, on_bytes: Callable[[int], None]) -> Sca
         tail = decoder.decode(b"", final=True)
         extra -= len(tail)
         invalid += len(_ESCAPED_BYTE.findall(tail))
-    return Scan(digest.hexdigest(), size, choose_encoding(extra, invalid))
+    encoding = "utf-16" if utf16 else choose_encoding(extra, invalid)
+    return Scan(digest.hexdigest(), size, encoding)
 
 
 def choose_encoding(multibyte: int, invalid: int) -> str:
@@ -77,11 +83,24 @@ def _cp1252_table() -> dict[int, str]:
 _CP1252 = _cp1252_table()
 
 
-def transcode_cp1252(source: Path, target: Path) -> None:
-    """Rewrite a cp1252 file as UTF-8 (DuckDB reads no cp1252 without a downloaded extension)."""
+def _decode_cp1252(chunk: bytes) -> str:
+    return chunk.decode("latin-1").translate(_CP1252)
+
+
+def transcode(source: Path, target: Path, encoding: str) -> None:
+    """Rewrite a cp1252 or UTF-16 file as UTF-8, the one encoding the rest of the ingest reads.
+
+    (DuckDB reads no cp1252 without an extension it would have to download.)
+    """
+    decode = (
+        _decode_cp1252 if encoding == "cp1252" else codecs.getincrementaldecoder(encoding)().decode
+    )
     with source.open("rb") as reader, target.open("w", encoding="utf-8", newline="") as writer:
-        while chunk := reader.read(CHUNK_BYTES):
-            writer.write(chunk.decode("latin-1").translate(_CP1252))
+        try:
+            while chunk := reader.read(CHUNK_BYTES):
+                writer.write(decode(chunk))
+        except UnicodeDecodeError as error:
+            raise Invalid(f"file is not valid {encoding} text") from error
 
 
 def read_head(path: Path) -> tuple[str, bool]:
@@ -102,7 +121,7 @@ def sniff_delimiter(head: str, whole: bool) -> str:
         head = head[: head.rindex("\n")]  # the last line may be cut short
     best, best_score = ",", (0.0, 1)
     for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(head), delimiter=delimiter, strict=False)
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, strict=False)
         widths = [len(row) for _, row in zip(range(_SNIFF_ROWS), reader, strict=False) if row]
         if not widths or widths[0] < 2:
             continue
@@ -116,7 +135,11 @@ def parse_header(head: str, delimiter: str) -> list[str]:
     """The header fields, or `Invalid` when the file holds no text at all."""
     if not head.strip():
         raise Invalid("file is empty")
-    row = next(csv.reader(io.StringIO(head), delimiter=delimiter, strict=False), [])
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, strict=True)
+    try:
+        row = next(reader, [])
+    except csv.Error as error:
+        raise Invalid("line 1: the header row is not valid CSV (check its quotes)") from error
     if not any(field.strip() for field in row):
         raise Invalid("line 1: the header row is empty")
     return row

@@ -60,6 +60,11 @@ class Meter:
 
         return report
 
+    def bytes_phase(self, start: float, end: float) -> Callable[[int], None]:
+        """A phase whose progress is counted in source bytes."""
+        report = self.phase(start, end)
+        return lambda done: report(done / self.total if self.total else 1.0)
+
     def report(self, share: float) -> None:
         value = int(share * self.total)
         if self.callback is not None and value > self.done:

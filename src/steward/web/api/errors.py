@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from steward.errors import StewardError
+from steward.web.api.ckan_errors import ckan_error, is_ckan
 from steward.web.pages.errors import error_page, is_page
 
 SODA_PREFIXES = ("/resource/", "/api/views", "/api/catalog/")
@@ -26,6 +27,9 @@ def error_response(
 ) -> Response:
     if is_page(request.url.path):
         return error_page(request, status, message)
+    if is_ckan(request.url.path):
+        base = str(request.base_url).rstrip("/")
+        return ckan_error(base, request.url.path, status, message, data)
     if is_soda(request.url.path):
         body: dict[str, object] = {
             "code": code,

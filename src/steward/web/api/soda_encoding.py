@@ -19,8 +19,11 @@ import pyarrow as pa
 
 
 class Column(Protocol):
-    name: str
-    type: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
 
 
 Encoder = Callable[[Any], Any]

@@ -128,7 +128,9 @@ def browse(
     )
 
 
-def _facet_groups(facets: service.Facets, params: dict[str, str], sort: str) -> list[tuple]:
+def _facet_groups(
+    facets: service.Facets, params: dict[str, str], sort: str
+) -> list[tuple[str, list[tuple[str, str, int]]]]:
     def link(key: str, value: str) -> str:
         return url(
             "/browse",
