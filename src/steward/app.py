@@ -13,6 +13,7 @@ from steward import __version__
 from steward.config import Settings, load_settings
 from steward.db import Database
 from steward.query.engine import EngineLimits, QueryEngine
+from steward.usage.service import UsageTally
 from steward.web.api import catalog as catalog_api
 from steward.web.api import ckan as ckan_api
 from steward.web.api import dcat as dcat_api
@@ -24,6 +25,7 @@ from steward.web.pages import catalog_pages, dataset_page, figures
 from steward.web.pages import downloads as page_downloads
 from steward.web.pages.render import HERE as PAGES_DIR
 from steward.web.ratelimit import RateLimiter, RateLimitMiddleware
+from steward.web.usage import UsageFlusher, UsageMiddleware
 
 STATIC_DIR = PAGES_DIR / "static"
 
@@ -44,9 +46,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         ),
     )
 
+    tally = UsageTally()
+    flusher = UsageFlusher(tally, database)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        flusher.start()
         yield
+        flusher.stop()
         query_engine.close()
         database.dispose()
 
@@ -61,7 +68,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     app.state.database = database
     app.state.query_engine = query_engine
+    app.state.usage = tally
     install_error_handlers(app)
+    app.add_middleware(UsageMiddleware, tally=tally)
     app.add_middleware(
         RateLimitMiddleware,
         limiter=RateLimiter(settings.rate_limit_anonymous, settings.rate_limit_app_token),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, Text, cast, func, or_, select
@@ -18,10 +19,13 @@ from steward.catalog.models import Agency, Dataset, Field
 from steward.catalog.public import to_public
 from steward.catalog.schemas import Page
 from steward.errors import Invalid
+from steward.usage.models import DatasetUsage
 
 MAX_PAGE = 1000
+USAGE_WINDOW_DAYS = 30
 ORDERINGS = {
     "relevance": None,
+    "views": None,
     "title": Dataset.title,
     "created": Dataset.created_at,
     "updated": Dataset.modified_at,
@@ -91,6 +95,8 @@ def matching_ids(
     """Ids of every dataset matching `where`, in the requested order (ties by id)."""
     ranked = search.ranked_ids(session, where.q)
     query = _filtered(select(Dataset.id), where, ranked)
+    if order == "views":
+        return list(session.scalars(_by_views(query)))
     key = ORDERINGS.get(order)
     if key is None or ranked is None:
         key = key if key is not None else Dataset.title
@@ -98,6 +104,20 @@ def matching_ids(
         return list(session.scalars(query))
     allowed = set(session.scalars(query))
     return [dataset_id for dataset_id in ranked if dataset_id in allowed]
+
+
+def _by_views(query: Select[Any]) -> Select[Any]:
+    """Most viewed in the last USAGE_WINDOW_DAYS days first; never-viewed ones by title."""
+    since = datetime.now(UTC).date() - timedelta(days=USAGE_WINDOW_DAYS - 1)
+    views = (
+        select(DatasetUsage.dataset_id, func.sum(DatasetUsage.views).label("views"))
+        .where(DatasetUsage.day >= since)
+        .group_by(DatasetUsage.dataset_id)
+        .subquery()
+    )
+    return query.outerjoin(views, views.c.dataset_id == Dataset.id).order_by(
+        func.coalesce(views.c.views, 0).desc(), Dataset.title, Dataset.id
+    )
 
 
 def _filtered(query: Select[Any], where: DatasetFilter, ranked: list[str] | None) -> Select[Any]:

@@ -4,4 +4,5 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
-    import steward.catalog.models  # noqa: F401
+    import steward.catalog.models
+    import steward.usage.models  # noqa: F401

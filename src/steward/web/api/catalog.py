@@ -9,6 +9,8 @@ from fastapi.responses import StreamingResponse
 
 from steward.catalog import downloads, service, versions
 from steward.catalog.schemas import AgencyPublic, DatasetPublic, FieldPublic, Page, VersionPublic
+from steward.usage import service as usage_service
+from steward.usage.service import UsageTotals
 from steward.web.api.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
@@ -72,3 +74,12 @@ def download_version(
     export = downloads.prepare_export(session, settings.data_dir, dataset_id, number, format)
     headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
     return StreamingResponse(export.chunks(), media_type=export.media_type, headers=headers)
+
+
+@router.get(
+    "/usage",
+    response_model=list[UsageTotals],
+    summary="Views, downloads and API calls per dataset over the last `days` days (public)",
+)
+def usage(session: SessionDep, days: Annotated[int, Query(ge=1, le=366)] = 30) -> list[UsageTotals]:
+    return usage_service.totals(session, days=days)

@@ -18,7 +18,12 @@ from steward.web.pages.render import render, url
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
-SORTS = [("relevance", "Relevance"), ("updated", "Recently updated"), ("title", "Name")]
+SORTS = [
+    ("relevance", "Relevance"),
+    ("updated", "Recently updated"),
+    ("views", "Most viewed"),
+    ("title", "Name"),
+]
 FACET_PARAMS = ["agency", "category", "tag", "frequency", "access", "town"]
 CT_CATEGORIES = [
     "Business",
@@ -48,8 +53,7 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
     recent = service.list_datasets(
         session, where=published, order="updated", descending=True, limit=5
     )
-    everything = service.list_datasets(session, where=published, limit=service.MAX_PAGE)
-    largest = sorted(everything.results, key=lambda d: d.row_count or 0, reverse=True)[:5]
+    popular = service.list_datasets(session, where=published, order="views", limit=5)
     return render(
         request,
         "home.html",
@@ -57,7 +61,7 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
             "categories": [(name, counts.get(name, 0)) for name in CT_CATEGORIES],
             "agencies": agency_counts(session),
             "recent": recent.results,
-            "popular": largest,
+            "popular": popular.results,
         },
     )
 
