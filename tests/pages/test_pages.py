@@ -111,3 +111,38 @@ def test_non_public_dataset_page_lists_metadata_but_no_rows(portal: TestClient) 
     assert "Accidental Drug Related Deaths" in page
     assert 'id="soql"' not in page
     assert portal.get("/d/rybz-nyjw/download.csv").status_code == 403
+
+
+def test_town_geojson_download_draws_town_outlines(portal: TestClient) -> None:
+    response = portal.get(
+        "/d/dphp-0pop/download.geojson", params={"eq.year": "2020", "eq.measure_type": "Number"}
+    )
+    features = response.json()["features"]
+    assert len(features) == 170  # 169 towns and the state total
+    drawn = [f for f in features if f["geometry"] is not None]
+    assert len(drawn) == 169
+    assert {f["properties"]["town"] for f in features if f["geometry"] is None} == {"Connecticut"}
+    assert portal.get("/d/7rne-efic/download.geojson").status_code == 400
+
+
+def test_chart_and_map_render_with_text_alternatives(portal: TestClient) -> None:
+    page = portal.get(
+        f"/d/{COVID}",
+        params={
+            "chart": "town",
+            "measure": "sum:total_deaths",
+            "map": "sum:total_cases",
+            "level": "county",
+        },
+    ).text
+    assert page.count("<svg") == 2
+    assert "Total of Total deaths by Town" in page
+    assert "Hartford County" in page
+    spec = portal.get(f"/d/{COVID}/chart.vl.json", params={"chart": "town", "measure": "count"})
+    assert spec.json()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+def test_dataset_page_shows_completeness_and_embeds_json_ld(portal: TestClient) -> None:
+    page = portal.get(f"/d/{COVID}").text
+    assert "Metadata completeness" in page and "of 100" in page
+    assert '<script type="application/ld+json">' in page

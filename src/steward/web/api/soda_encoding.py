@@ -76,13 +76,14 @@ JSON_ENCODERS: dict[str, Encoder] = {
 }
 
 
-def _encoders(columns: Sequence[Column]) -> list[tuple[str, Encoder]]:
+def json_encoders(columns: Sequence[Column]) -> list[tuple[str, Encoder]]:
+    """(name, encoder) per column, in Socrata's JSON encoding."""
     return [(column.name, JSON_ENCODERS.get(column.type, _text)) for column in columns]
 
 
 def soda_json(batches: Iterable[pa.RecordBatch], columns: Sequence[Column]) -> Iterator[bytes]:
     """Stream a JSON array of row objects in Socrata's encoding."""
-    encoders = _encoders(columns)
+    encoders = json_encoders(columns)
     first = True
     yield b"["
     for batch in batches:
@@ -138,7 +139,7 @@ def soda_csv(
 def soda_geojson(batches: Iterable[pa.RecordBatch], columns: Sequence[Column]) -> Iterator[bytes]:
     """Stream a FeatureCollection: geometry from the first point column, the rest as properties."""
     point_index = next(i for i, column in enumerate(columns) if column.type == "point")
-    encoders = _encoders(columns)
+    encoders = json_encoders(columns)
     first = True
     yield b'{"type":"FeatureCollection","features":['
     for batch in batches:
@@ -180,7 +181,7 @@ def legacy_rows_json(
     batches: Iterable[pa.RecordBatch], columns: Sequence[Column], view: dict[str, Any]
 ) -> Iterator[bytes]:
     """`rows.json`: `{"meta": {"view": ...}, "data": [[...], ...]}`, values in column order."""
-    encoders = [encode for _name, encode in _encoders(columns)]
+    encoders = [encode for _name, encode in json_encoders(columns)]
     yield b'{"meta":{"view":' + json.dumps(view, ensure_ascii=False).encode() + b'},"data":['
     first = True
     for batch in batches:

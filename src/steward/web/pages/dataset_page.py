@@ -16,6 +16,7 @@ from steward.catalog.freshness import assess
 from steward.catalog.schemas import DatasetPublic
 from steward.config import Settings
 from steward.errors import NotAuthorized
+from steward.metadata import completeness
 from steward.portal.view import PAGE_SIZE, TableView, ViewField, parse_view
 from steward.query.service import PreparedQuery, prepare_query, run_query
 from steward.web.api.deps import SessionDep, SettingsDep
@@ -50,6 +51,7 @@ def dataset_page(
         "dictionary": dataset.fields,
         "versions": versions.list_versions(session, dataset_id),
         "jsonld": figures.jsonld(dataset, base),
+        "completeness": completeness.evaluate(dataset),
         "rows_public": False,
     }
     try:
@@ -98,6 +100,7 @@ def _rows_context(
         if len(rows) > PAGE_SIZE
         else None,
         "downloads": _downloads(dataset.id, view),
+        "has_point": any(c["type"] == "point" for c in columns),
         "api": api_examples(dataset.id, base),
     }
     context.update(figures.figure_context(request, session, settings, dataset, columns, view))

@@ -3,6 +3,7 @@ Parquet, XLSX (public datasets)."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -14,12 +15,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 
+from steward.catalog import service
 from steward.errors import Invalid
 from steward.portal.view import ViewField, parse_view
 from steward.query.service import prepare_export, prepare_query, run_query, stream_query
 from steward.query.translate import OutputColumn
 from steward.web.api import soda_encoding as encoding
 from steward.web.api.deps import SessionDep, SettingsDep
+from steward.web.pages import figures
 
 router = APIRouter(include_in_schema=False)
 FORMATS = {
@@ -44,15 +47,72 @@ def download(
     prepared = prepare_export(
         session, settings, dataset_id, [("$select", "*"), *view.soql(paged=False)]
     )
+    town = None
     if fmt == "geojson" and not any(c.type == "point" for c in prepared.columns):
-        raise Invalid("this dataset has no point column; download CSV or JSON instead")
+        town = _town_column(request, session, settings, dataset_id, whole.columns)
     if fmt == "xlsx":
         _check_sheet_size(request, session, settings, dataset_id, view.where())
     batches = stream_query(request.app.state.query_engine, prepared)
     name = f"{dataset_id}{'-filtered' if view.filters else ''}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    body = _body(fmt, batches, prepared.columns)
+    body = (
+        town_geojson(batches, prepared.columns, *town)
+        if town
+        else _body(fmt, batches, prepared.columns)
+    )
     return StreamingResponse(body, media_type=FORMATS[fmt], headers=headers)
+
+
+def _town_column(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    dataset_id: str,
+    columns: list[OutputColumn],
+) -> tuple[str, Any]:
+    dataset = service.get_dataset(session, dataset_id)
+    labels = {field.name: field.label for field in dataset.fields}
+    described = [
+        {"name": c.name, "type": c.type, "label": labels.get(c.name, c.name)} for c in columns
+    ]
+    found = figures.town_field(request, session, settings, dataset, described)
+    if found is None:
+        raise Invalid("this dataset has no point or town column; download CSV or JSON instead")
+    return found
+
+
+def town_geojson(
+    batches: Iterable[pa.RecordBatch], columns: list[OutputColumn], town_column: str, match: Any
+) -> Iterator[bytes]:
+    """Rows as Features drawn with their town's outline (rows whose town is unknown get null)."""
+    from steward.viz.reference import boundaries
+
+    outlines = {
+        feature["properties"]["geoid"]: feature["geometry"] for feature in boundaries("town")
+    }
+    names = [column.name for column in columns]
+    encoders = encoding.json_encoders(columns)
+    first = True
+    yield b'{"type":"FeatureCollection","features":['
+    for batch in batches:
+        out = []
+        for row in zip(
+            *(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True
+        ):
+            town = match.resolve(row[names.index(town_column)])
+            feature = {
+                "type": "Feature",
+                "geometry": outlines.get(town.geoid_2020) if town else None,
+                "properties": {
+                    name: encode(value)
+                    for (name, encode), value in zip(encoders, row, strict=True)
+                    if value is not None
+                },
+            }
+            out.append(("" if first else ",\n") + json.dumps(feature, ensure_ascii=False))
+            first = False
+        yield "".join(out).encode()
+    yield b"]}\n"
 
 
 def _check_sheet_size(
