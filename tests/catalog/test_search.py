@@ -38,6 +38,12 @@ def test_search_covers_field_descriptions_and_ranks_titles_first(
     with database.session() as session:
         hits = service.list_datasets(session, q="covid", order="relevance").results
         assert [d.id for d in hits] == [ids["covid"], ids["grants"]]
+        by_title = service.list_datasets(session, q="covid", order="title").results
+        assert [d.id for d in by_title] == [ids["covid"], ids["grants"]]
+        titled = service.list_datasets(session, q="towns covid", order="title").results
+        ranked = service.list_datasets(session, q="towns covid", order="relevance").results
+        assert [d.title for d in titled] == sorted(d.title for d in titled)
+        assert {d.id for d in ranked} == {d.id for d in titled}
         assert [d.id for d in service.list_datasets(session, q="mothers").results] == [
             ids["births"]
         ]

@@ -148,9 +148,11 @@ def test_an_id_taken_by_another_sources_dataset_gets_a_new_id(
 
 def test_a_record_the_catalog_rejects_fails_alone(store: Database, snapshot: ParsedCatalog) -> None:
     bad = replace(snapshot.records[0], title="   ")
-    report = run(store, ParsedCatalog("axibase", [bad, snapshot.records[1]]), agency_default="opm")
+    good = snapshot.records[1]
+    report = run(store, ParsedCatalog("axibase", [bad, good, good]), agency_default="opm")
     assert [item.action for item in report.items] == ["failed", "created"]
     assert "title" in report.items[0].message
+    assert report.not_datasets == [f"{good.source_id}: listed twice; the first entry was used"]
 
 
 def test_an_unknown_default_agency_is_an_error(store: Database, snapshot: ParsedCatalog) -> None:

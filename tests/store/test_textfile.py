@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,28 +11,39 @@ import pytest
 from steward.errors import Invalid
 from steward.store import textfile
 from steward.store.textfile import (
+    BackgroundHash,
     choose_encoding,
     count_lines_before,
+    detect_encoding,
+    hash_file,
     parse_header,
-    scan_file,
     sniff_delimiter,
     transcode,
 )
 
 
-def scan(path: Path) -> textfile.Scan:
-    return scan_file(path, text=True, on_bytes=lambda _: None)
+def encoding_of(path: Path) -> str:
+    return detect_encoding(path, on_bytes=lambda _: None)
 
 
-def test_scan_hashes_the_source_bytes_and_reports_progress(tmp_path: Path) -> None:
-    data = b"a,b\n" + b"1,2\n" * 1000
+def test_hash_is_of_the_source_bytes(tmp_path: Path) -> None:
+    data = b"a,b\n" + b"1,2\n" * 300_000
     path = tmp_path / "x.csv"
     path.write_bytes(data)
+    with BackgroundHash(path) as digest:
+        assert digest.result() == hashlib.sha256(data).hexdigest()
+    assert hash_file(path, threading.Event()) == hashlib.sha256(data).hexdigest()
+    stopped = threading.Event()
+    stopped.set()
+    assert hash_file(path, stopped) == ""
+
+
+def test_encoding_scan_reports_progress(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a,b\n" * 1000)
     seen: list[int] = []
-    result = scan_file(path, text=True, on_bytes=seen.append)
-    assert result.sha256 == hashlib.sha256(data).hexdigest()
-    assert result.size == len(data)
-    assert seen[-1] == len(data)
+    assert detect_encoding(path, on_bytes=seen.append) == "utf-8"
+    assert seen[-1] == 4000
 
 
 @pytest.mark.parametrize(
@@ -41,6 +53,7 @@ def test_scan_hashes_the_source_bytes_and_reports_progress(tmp_path: Path) -> No
         ("name\ncaf\u00e9 \u2019quoted\u2019\n".encode(), "utf-8"),
         (b"\xef\xbb\xbfname\nx\n", "utf-8"),
         (b"name\nit\x92s caf\xe9\n", "cp1252"),
+        ("name\nx\n".encode("utf-16"), "utf-16"),
         # Mostly UTF-8 with one damaged byte: the damaged row is a bad row, not mojibake.
         ("name\nS\u00e3o Paulo\nZ\u00fcrich\n".encode() + b"bad \x92 byte\n", "utf-8"),
     ],
@@ -50,7 +63,7 @@ def test_encoding_is_utf8_unless_invalid_bytes_dominate(
 ) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(data)
-    assert scan(path).encoding == encoding
+    assert encoding_of(path) == encoding
 
 
 def test_multibyte_characters_split_across_chunks_are_still_valid(
@@ -59,7 +72,7 @@ def test_multibyte_characters_split_across_chunks_are_still_valid(
     monkeypatch.setattr(textfile, "CHUNK_BYTES", 7)
     path = tmp_path / "x.csv"
     path.write_bytes("h\n\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\n".encode())
-    assert scan(path).encoding == "utf-8"
+    assert encoding_of(path) == "utf-8"
 
 
 def test_choose_encoding() -> None:

@@ -98,7 +98,7 @@ def matching_ids(
     if order == "views":
         return list(session.scalars(_by_views(query)))
     key = ORDERINGS.get(order)
-    if key is None or ranked is None:
+    if key is not None or ranked is None:
         key = key if key is not None else Dataset.title
         query = query.order_by(key.desc() if descending else key, Dataset.id)
         return list(session.scalars(query))

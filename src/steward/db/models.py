@@ -5,4 +5,5 @@ from __future__ import annotations
 
 def import_all_models() -> None:
     import steward.catalog.models
+    import steward.harvest.models
     import steward.usage.models  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 Action = Literal["created", "updated", "unchanged", "existing", "skipped", "failed"]
 # How a publisher name was resolved: matched ("slug", "exact", "abbreviation", "fuzzy"), a new
@@ -53,6 +53,8 @@ class HarvestReport(BaseModel):
     )
     items: list[HarvestItem] = Field(default_factory=list)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def unmatched(self) -> list[AgencyOutcome]:
+        """Publisher names that matched no agency (and were not made into one)."""
         return [outcome for outcome in self.agencies if outcome.method == "unmatched"]

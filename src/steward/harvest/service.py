@@ -62,16 +62,17 @@ def harvest_catalog(
         threshold=options.threshold,
     )
     links = _links(session, [record.source_key for record in catalog.records])
-    steps, seen = [], set()
+    steps, seen, twice = [], set(), []
     for record in catalog.records:
         if record.source_key in seen:
-            continue  # the same dataset twice in one document: the first wins
+            twice.append(f"{record.source_id}: listed twice; the first entry was used")
+            continue
         seen.add(record.source_key)
         steps.append(_plan(session, record, agencies.resolve(record), links))
     if not options.dry_run:
         for agency in agencies.planned:
             service.create_agency(session, AgencyCreate(slug=agency.slug, name=agency.name))
-        with session.no_autoflush:  # the catalog service flushes each dataset once; enough
+        with session.no_autoflush:  # one flush per dataset (the catalog service's), not per query
             for step in steps:
                 _apply(session, step, source, catalog.format)
         session.flush()
@@ -82,7 +83,7 @@ def harvest_catalog(
         records=len(catalog.records),
         agencies=agencies.report(),
         created_agencies=agencies.planned,
-        not_datasets=catalog.skipped,
+        not_datasets=[*catalog.skipped, *twice],
         items=[step.item for step in steps],
     )
     for step in steps:

@@ -30,9 +30,10 @@ from steward.store.model import ID_COLUMN, BadRow, ColumnSpec, IngestResult
 from steward.store.names import derive_names
 from steward.store.staging import stage_json, stage_xlsx
 from steward.store.textfile import (
+    BackgroundHash,
+    detect_encoding,
     parse_header,
     read_head,
-    scan_file,
     sniff_delimiter,
     transcode,
 )
@@ -68,25 +69,27 @@ def ingest_file(
     file_format = resolve_format(source, file_format)
     if not source.is_file():
         raise Invalid(f"source file not found: {source.name}")
+    if source.stat().st_size == 0:
+        raise Invalid("file is empty")
     destination.parent.mkdir(parents=True, exist_ok=True)
     meter = Meter(progress, source.stat().st_size)
-    text = file_format in ("csv", "json")
-    with Workspace(destination) as work:
-        scan = scan_file(source, text=text, on_bytes=meter.bytes_phase(0, _SCAN_SHARE))
-        if scan.size == 0:
-            raise Invalid("file is empty")
+    with Workspace(destination) as work, BackgroundHash(source) as digest:
+        encoding = "utf-8"
+        if file_format in ("csv", "json"):
+            encoding = detect_encoding(source, meter.bytes_phase(0, _SCAN_SHARE))
         readable = [source, work.text, work.staged, work.output, work.retyped]
         with connect(readable, work.spill) as con, _duckdb_errors():
-            src = _open_source(con, file_format, source, scan.encoding, work, skip_bad_rows)
+            src = _open_source(con, file_format, source, encoding, work, skip_bad_rows)
             names = derive_names(src.labels)
             plans, rows, bad, total_bad = _write(con, src, names, work, meter, skip_bad_rows)
         _check_rows(file_format, rows, bad, total_bad, skip_bad_rows)
+        sha256 = digest.result()
         work.commit(destination)
     meter.report(1.0)
     columns = _column_specs(names, src.labels, plans)
     size = destination.stat().st_size
     skipped = bad if skip_bad_rows else []
-    return IngestResult(rows, size, scan.sha256, columns, skipped, source.name)
+    return IngestResult(rows, size, sha256, columns, skipped, source.name)
 
 
 def _column_specs(names: list[str], labels: list[str], plans: list[ColumnPlan]) -> list[ColumnSpec]:

@@ -1,11 +1,10 @@
 """The type-inference rules: which text values make a column a number, a date, a point...
 
 Each `Kind` is SQL over one VARCHAR column reference `v` (always our own positional name such as
-`c3`, never a header): `parse(v)` is the typed value, NULL when the text is not one. The rules are
-deliberately
-stricter than DuckDB's casts, which take ' 12', '+5', '1_000', '0x1F', '007' and two-digit years
-and would silently change ID-like text. Patterns are module constants; no file content is ever
-spliced into SQL.
+`c3`, never a header): `parse(v)` is the typed value, NULL when the text is not one. The rules
+are deliberately stricter than DuckDB's casts, which take ' 12', '+5', '1_000', '0x1F', '007'
+and two-digit years and would silently change ID-like text. Patterns are module constants; no
+file content is ever spliced into SQL.
 """
 
 from __future__ import annotations

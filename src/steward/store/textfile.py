@@ -1,4 +1,4 @@
-"""Byte-level work on delimited text: hashing, encoding detection, transcoding, sniffing.
+"""Byte-level work on source files: hashing, encoding detection, transcoding, sniffing.
 
 Everything streams in fixed-size chunks, so a file of any size is read with bounded memory.
 """
@@ -10,9 +10,10 @@ import csv
 import hashlib
 import io
 import re
+import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from steward.errors import Invalid
@@ -27,37 +28,59 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # how surrogateescape spells an i
 _UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Excel's "Unicode Text" export
 
 
-@dataclass(frozen=True)
-class Scan:
-    sha256: str
-    size: int
-    encoding: str  # "utf-8", "utf-16" or "cp1252"
+def detect_encoding(path: Path, on_bytes: Callable[[int], None]) -> str:
+    """ "utf-8", "utf-16" (by its byte order mark) or "cp1252", from one pass over the bytes.
 
-
-def scan_file(path: Path, *, text: bool, on_bytes: Callable[[int], None]) -> Scan:
-    """Hash the file and, for text, decide between UTF-8 and the cp1252 fallback in one pass."""
-    digest = hashlib.sha256()
+    ASCII chunks, nearly all of a typical file, are recognised without decoding.
+    """
     decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
-    size = extra = invalid = 0
-    utf16 = False
+    done = extra = invalid = 0
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK_BYTES):
-            utf16 = utf16 or (size == 0 and chunk.startswith(_UTF16_MARKS))
-            digest.update(chunk)
-            size += len(chunk)
-            if text and not (chunk.isascii() and not decoder.getstate()[0]):
+            if done == 0 and chunk.startswith(_UTF16_MARKS):
+                return "utf-16"
+            done += len(chunk)
+            if not (chunk.isascii() and not decoder.getstate()[0]):
                 decoded = decoder.decode(chunk)
                 # Bytes beyond one per character are valid multi-byte UTF-8 sequences.
                 extra += len(chunk) - len(decoded)
                 if not decoded.isascii():
                     invalid += len(_ESCAPED_BYTE.findall(decoded))
-            on_bytes(size)
-    if text:
-        tail = decoder.decode(b"", final=True)
-        extra -= len(tail)
-        invalid += len(_ESCAPED_BYTE.findall(tail))
-    encoding = "utf-16" if utf16 else choose_encoding(extra, invalid)
-    return Scan(digest.hexdigest(), size, encoding)
+            on_bytes(done)
+    tail = decoder.decode(b"", final=True)
+    extra -= len(tail)
+    invalid += len(_ESCAPED_BYTE.findall(tail))
+    return choose_encoding(extra, invalid)
+
+
+def hash_file(path: Path, stop: threading.Event) -> str:
+    """Hex SHA-256 of the file's bytes ('' if `stop` is set before the end)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK_BYTES):
+            if stop.is_set():
+                return ""
+            digest.update(chunk)  # releases the GIL: this runs beside DuckDB's work
+    return digest.hexdigest()
+
+
+class BackgroundHash:
+    """Hash a file on a second thread while the ingest works; `result()` waits for it."""
+
+    def __init__(self, path: Path) -> None:
+        self.stop = threading.Event()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="steward-hash")
+        self.future = self.pool.submit(hash_file, path, self.stop)
+
+    def result(self) -> str:
+        return self.future.result()
+
+    def __enter__(self) -> BackgroundHash:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop.set()  # an ingest that failed need not wait for the whole file
+        self.pool.shutdown(wait=True)
 
 
 def choose_encoding(multibyte: int, invalid: int) -> str:

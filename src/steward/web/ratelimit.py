@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from steward.web.api.errors import error_response
 
-LIMITED_PREFIXES = ("/resource/", "/api/")
+LIMITED_PREFIXES = ("/resource/", "/api/", "/datastore/")
 WINDOW_S = 60.0
 
 

@@ -102,16 +102,15 @@ def _body_params(body: bytes, headers: Any) -> p.Params:
 ParamsDep = Annotated[p.Params, Depends(action_params)]
 
 
-@router.api_route(
-    "/api/3/action/{name}",
-    methods=["GET", "POST"],
-    summary="CKAN Action API: package_search, package_show, datastore_search, ... (public)",
-)
-@router.api_route(
-    "/api/action/{name}",
-    methods=["GET", "POST"],
-    summary="CKAN Action API without the version segment, as ckanapi calls it (public)",
-)
+V3_SUMMARY = "CKAN Action API: package_search, package_show, datastore_search, ... (public)"
+PLAIN_SUMMARY = "CKAN Action API without the version segment, as ckanapi calls it (public)"
+
+
+# One route per path and method, so each has its own OpenAPI operation id.
+@router.get("/api/3/action/{name}", summary=V3_SUMMARY)
+@router.post("/api/3/action/{name}", summary=V3_SUMMARY)
+@router.get("/api/action/{name}", summary=PLAIN_SUMMARY)
+@router.post("/api/action/{name}", summary=PLAIN_SUMMARY)
 def action(
     request: Request, session: SessionDep, settings: SettingsDep, params: ParamsDep, name: str
 ) -> JSONResponse:

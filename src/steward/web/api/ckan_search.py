@@ -34,6 +34,7 @@ from steward.web.api.ckan_shapes import (
 )
 
 DEFAULT_SORT = "score desc, metadata_modified desc"
+MAX_ROWS = 1000
 SORTS: dict[str, Callable[[DatasetPublic], Any]] = {
     "metadata_modified": lambda d: d.modified_at,
     "metadata_created": lambda d: d.created_at,
@@ -97,7 +98,7 @@ def resource_show(ctx: p.ActionContext, params: p.Params) -> dict[str, Any]:
 
 
 def package_search(ctx: p.ActionContext, params: p.Params) -> dict[str, Any]:
-    rows = p.integer(params, "rows", 10, high=1000)
+    rows = min(p.integer(params, "rows", 10), MAX_ROWS)  # CKAN caps rows silently too
     start = p.integer(params, "start", 0)
     sort = p.text(params, "sort") or DEFAULT_SORT
     order = parse_sort(sort)
