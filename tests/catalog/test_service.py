@@ -224,3 +224,30 @@ def test_unknown_dataset_and_field_are_not_found(database: Database) -> None:
             service.get_dataset(session, "zzzz-9999")
         with pytest.raises(NotFound):
             service.update_field(session, dataset_id, "nope", FieldUpdate(description="x"))
+
+
+def _blocking_check(session: object, dataset: object, version: object, path: Path) -> object:
+    from steward.catalog.hooks import Verdict
+
+    return Verdict(block=True, notes="rule failed: total_cases must not be negative")
+
+
+def test_a_blocking_check_keeps_the_previous_version_current(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from steward.catalog import hooks
+
+    add_agency(database)
+    dataset_id = add_dataset(database)
+    source = tmp_path / "cases.csv"
+    source.write_text(CSV)
+    data_dir = tmp_path / "data"
+    with database.session() as session:
+        versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+    monkeypatch.setattr(hooks, "CHECK", [f"{__name__}:_blocking_check"])
+    with database.session() as session:
+        blocked = versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+    assert not blocked.is_current and "rule failed" in blocked.notes
+    with database.session() as session:
+        assert service.get_dataset(session, dataset_id).current_version == 1
+        assert versions.version_file(session, data_dir, dataset_id, 2)[1].is_file()

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from steward.catalog import hooks
 from steward.catalog.models import Dataset, DatasetVersion, Field
 from steward.catalog.schemas import VersionPublic
 from steward.catalog.service import load_dataset
@@ -46,11 +47,35 @@ def ingest_version(
             source, data_dir / relative, skip_bad_rows=skip_bad_rows, progress=progress
         )
         try:
+            for path in hooks.PREPARE:
+                result = hooks.load(path)(session, dataset, data_dir / relative, result)
             version = _record_version(session, dataset, number, relative, result, created_by, notes)
+            _check_and_promote(session, dataset, version, data_dir / relative)
         except BaseException:
             (data_dir / relative).unlink(missing_ok=True)
             raise
     return VersionPublic.model_validate(version)
+
+
+def _check_and_promote(
+    session: Session, dataset: Dataset, version: DatasetVersion, path: Path
+) -> None:
+    """Run the CHECK hooks; the version becomes current unless one of them blocks it."""
+    verdicts = [hooks.load(hook)(session, dataset, version, path) for hook in hooks.CHECK]
+    notes = [verdict.notes for verdict in verdicts if verdict.notes]
+    if notes:
+        version.notes = "\n\n".join([version.notes, *notes]).strip()
+    if any(verdict.block for verdict in verdicts):
+        version.notes = (version.notes + "\n\nNot made current: a blocking check failed.").strip()
+        session.flush()
+        return
+    for old in dataset.versions:
+        old.is_current = False
+    session.flush()
+    version.is_current = True
+    _sync_fields(dataset, [_column_spec(column) for column in version.schema])
+    dataset.modified_at = utcnow()
+    session.flush()
 
 
 def _record_version(
@@ -62,9 +87,7 @@ def _record_version(
     created_by: str,
     notes: str,
 ) -> DatasetVersion:
-    for old in dataset.versions:
-        old.is_current = False
-    session.flush()
+    """Add the version row, not yet current."""
     version = DatasetVersion(
         dataset_id=dataset.id,
         number=number,
@@ -76,13 +99,17 @@ def _record_version(
         source_filename=result.source_filename,
         created_by=created_by,
         notes=_version_notes(notes, result),
-        is_current=True,
+        is_current=False,
     )
     dataset.versions.append(version)
-    _sync_fields(dataset, result.columns)
-    dataset.modified_at = utcnow()
     session.flush()
     return version
+
+
+def _column_spec(column: dict[str, str]) -> ColumnSpec:
+    return ColumnSpec(
+        name=column["name"], label=column["label"], type=column["type"], physical=column["physical"]
+    )
 
 
 def _column_json(column: ColumnSpec) -> dict[str, str]:
