@@ -41,6 +41,7 @@ def ingest_version(
     folder = data_dir / "datasets" / dataset.id
     folder.mkdir(parents=True, exist_ok=True)
     with _dataset_lock(folder):
+        _remove_leftovers(folder)
         number = _next_number(session, dataset.id)
         relative = Path("datasets") / dataset.id / f"v{number}.parquet"
         result = ingest_file(
@@ -142,6 +143,12 @@ def _sync_fields(dataset: Dataset, columns: list[ColumnSpec]) -> None:
         field.position = position
         keep.append(field)
     dataset.fields[:] = keep
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary files of an ingest that was killed; safe to delete while holding the lock."""
+    for leftover in folder.glob(".v*.parquet.tmp-*"):
+        leftover.unlink(missing_ok=True)
 
 
 def _next_number(session: Session, dataset_id: str) -> int:

@@ -6,7 +6,6 @@ nothing taken from a file's content or name becomes SQL text.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -56,9 +55,6 @@ def connect(readable: Sequence[Path], spill: Path) -> duckdb.DuckDBPyConnection:
             "memory_limit": MEMORY_LIMIT,
             "preserve_insertion_order": True,  # the Arrow stream must arrive in source order
             "temp_directory": str(spill),
-            # One thread more than cores: the calling thread is busy writing Parquet with
-            # pyarrow, and DuckDB's workers should still keep every core converting.
-            "threads": (os.cpu_count() or 1) + 1,
         }
     )
     con.execute("SET enable_progress_bar = true")  # query_progress() needs it

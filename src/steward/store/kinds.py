@@ -108,18 +108,20 @@ def _formatted_decimal(v: str) -> str:
     return _when(v, FORMATTED_DECIMAL, _unformat(v, "DOUBLE"), others)
 
 
+def _padded(v: str, shape: str) -> str:
+    # A fixed shape, a digit first and no space leave strptime nothing to be lenient about: it
+    # skips whitespace only at the start and where the format has a space.
+    return f"{v} LIKE '{shape}' AND ascii({v}) BETWEEN 48 AND 57 AND NOT contains({v}, ' ')"
+
+
 def _mdy(v: str) -> str:
+    # Zero-padded dates, the usual spelling, skip the slower pattern test.
     parse = f"try_strptime({v}, '%m/%d/%Y')"
-    # Zero-padded dates skip the pattern: the fixed shape, a digit first and no space leave
-    # strptime nothing to be lenient about (it skips only leading and format-space whitespace).
-    padded = f"{v} LIKE '__/__/____' AND ascii({v}) BETWEEN 48 AND 57 AND NOT contains({v}, ' ')"
-    return f"CASE WHEN {padded} THEN {parse} ELSE {_when(v, _MDY, parse)} END"
+    return f"CASE WHEN {_padded(v, '__/__/____')} THEN {parse} ELSE {_when(v, _MDY, parse)} END"
 
 
 def _iso_date(v: str) -> str:
-    day = f"TRY_CAST({v} AS DATE)"
-    exact = f"CASE WHEN {day}::VARCHAR = {v} THEN CAST({day} AS TIMESTAMP) END"
-    return f"CASE WHEN {v} LIKE '____-__-__' THEN {exact} END"
+    return f"CASE WHEN {_padded(v, '____-__-__')} THEN try_strptime({v}, '%Y-%m-%d') END"
 
 
 def _strptime_kind(key: str, pattern: str, fmt: str) -> Kind:

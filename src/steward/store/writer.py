@@ -21,6 +21,7 @@ from steward.store.model import ID_COLUMN
 ROW_GROUP_ROWS = 1 << 18
 ROW_GROUP_BYTES = 64 << 20
 _BATCH_ROWS = 1 << 16
+_DICTIONARY_SHARE = 0.5  # at most this many distinct values per row, in the first batch
 
 
 class _RowNumbers:
@@ -53,19 +54,42 @@ def write_query(
     schema = pa.schema(fields)
     numbers = _RowNumbers()
     pending: list[pa.RecordBatch] = []
-    # Dictionaries pay off for repeated text; for numbers and dates they cost more than they save.
-    text = [field.name for field in schema if pa.types.is_string(field.type)]
-    options = {"compression": "zstd", "use_dictionary": text, "write_page_index": True}
-    with pq.ParquetWriter(target, schema, **options) as writer:
+    writer: pq.ParquetWriter | None = None
+    try:
         for batch in reader:
             ids = numbers.take(batch.num_rows)
             pending.append(pa.RecordBatch.from_arrays([ids, *batch.columns], schema=schema))
+            writer = writer or _open_writer(target, schema, pending[0])
             pending = _flush_full_groups(writer, pending)
             on_progress(max(con.query_progress(), 0.0) / 100)
+        writer = writer or _open_writer(target, schema, None)
         if pending or numbers.next == 1:
             writer.write_table(pa.Table.from_batches(pending, schema=schema), ROW_GROUP_ROWS)
+    finally:
+        if writer is not None:
+            writer.close()
     fsync(target)
     return numbers.next - 1
+
+
+def _open_writer(target: Path, schema: pa.Schema, first: pa.RecordBatch | None) -> pq.ParquetWriter:
+    """A zstd writer that dictionary-encodes only text that repeats in the first batch.
+
+    A dictionary makes repeated text (town names) small and fast to scan; for distinct text
+    (IDs, notes) and for numbers and dates it costs more to build than it saves.
+    """
+    dictionary = [
+        field.name
+        for index, field in enumerate(schema)
+        if pa.types.is_string(field.type) and (first is None or _repeats(first.column(index)))
+    ]
+    return pq.ParquetWriter(
+        target, schema, compression="zstd", use_dictionary=dictionary, write_page_index=True
+    )
+
+
+def _repeats(column: pa.Array) -> bool:
+    return bool(pc.count_distinct(column).as_py() <= _DICTIONARY_SHARE * len(column))
 
 
 def _flush_full_groups(
