@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ def modules_with_examples() -> list[str]:
             continue
         spec = importlib.util.find_spec(info.name)
         origin = spec.origin if spec else None
-        if origin and origin.endswith(".py") and ">>> " in open(origin, encoding="utf-8").read():
+        if origin and origin.endswith(".py") and ">>> " in Path(origin).read_text(encoding="utf-8"):
             names.append(info.name)
     return names
 

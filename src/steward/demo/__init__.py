@@ -1,1 +1,1 @@
-"""The bundled Connecticut demo catalog (real data.ct.gov datasets, provenance in data/SOURCES.md)."""
+"""The bundled Connecticut demo catalog; provenance of its files is in data/SOURCES.md."""

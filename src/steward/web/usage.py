@@ -51,7 +51,7 @@ class UsageMiddleware:
                 self.tally.add(*found)
             await send(message)
 
-        await self.app(scope, receive, send=counting_send)
+        await self.app(scope, receive, counting_send)
 
 
 class UsageFlusher:
