@@ -8,6 +8,8 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 
 import pyarrow as pa
 from sqlalchemy.orm import Session
@@ -62,20 +64,36 @@ def _prepare(
     session: Session, settings: Settings, dataset_id: str, params: Params, *, paged: bool
 ) -> PreparedQuery:
     source = open_public_rows(session, settings.data_dir, dataset_id)
-    fields = field_infos(source)
+    stamp = source.data_updated_at.replace(tzinfo=None)
+    compiled = _compile(
+        tuple(field_infos(source)),
+        tuple(params),
+        settings.query_default_limit if paged else None,
+        settings.query_max_limit if paged else None,
+        stamp,
+    )
+    return PreparedQuery(source=source, compiled=compiled, etag=_etag(source, compiled))
+
+
+@lru_cache(maxsize=2048)
+def _compile(
+    fields: tuple[FieldInfo, ...],
+    params: tuple[tuple[str, str], ...],
+    default_limit: int | None,
+    max_limit: int | None,
+    stamp: datetime,
+) -> CompiledQuery:
+    """Parsing and translation are pure, so the same query on the same fields compiles once
+    (dashboards repeat their queries); errors are not cached and are raised each time."""
     query = parse_soda_params(list(params), fields)
-    compiled = compile_query(
+    return compile_query(
         query,
         fields,
         table="dataset",
-        default_limit=settings.query_default_limit if paged else None,
-        max_limit=settings.query_max_limit if paged else None,
-        system_values={
-            "created_at": source.data_updated_at.replace(tzinfo=None),
-            "updated_at": source.data_updated_at.replace(tzinfo=None),
-        },
+        default_limit=default_limit,
+        max_limit=max_limit,
+        system_values={"created_at": stamp, "updated_at": stamp},
     )
-    return PreparedQuery(source=source, compiled=compiled, etag=_etag(source, compiled))
 
 
 def _etag(source: RowSource, compiled: CompiledQuery) -> str:
