@@ -18,10 +18,12 @@ from steward.web.api import catalog as catalog_api
 from steward.web.api import ckan as ckan_api
 from steward.web.api import dcat as dcat_api
 from steward.web.api import health as health_api
+from steward.web.api import quality as quality_api
 from steward.web.api import query as query_api
 from steward.web.api import soda as soda_api
+from steward.web.api import standards as standards_api
 from steward.web.api.errors import install_error_handlers
-from steward.web.pages import catalog_pages, dataset_page, figures
+from steward.web.pages import catalog_pages, dataset_page, figures, quality_pages, standards_pages
 from steward.web.pages import downloads as page_downloads
 from steward.web.pages.render import HERE as PAGES_DIR
 from steward.web.ratelimit import RateLimiter, RateLimitMiddleware
@@ -85,12 +87,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(health_api.router)
     app.include_router(catalog_api.router)
     app.include_router(query_api.router)
+    app.include_router(quality_api.router)
     app.include_router(soda_api.router)
     app.include_router(ckan_api.router)
     app.include_router(dcat_api.router)
+    app.include_router(standards_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(dataset_page.router)
     app.include_router(page_downloads.router)
     app.include_router(figures.router)
+    app.include_router(quality_pages.router)
+    app.include_router(standards_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -135,7 +135,8 @@ def test_chart_and_map_render_with_text_alternatives(portal: TestClient) -> None
             "level": "county",
         },
     ).text
-    assert page.count("<svg") == 2
+    figures = re.findall(r'<figure role="group"[^>]*>\s*<svg', page)
+    assert len(figures) == 2
     assert "Total of Total deaths by Town" in page
     assert "Hartford County" in page
     spec = portal.get(f"/d/{COVID}/chart.vl.json", params={"chart": "town", "measure": "count"})

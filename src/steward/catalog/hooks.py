@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-PREPARE: list[str] = []
-CHECK: list[str] = []
+PREPARE: list[str] = ["steward.standards.ingest:prepare"]
+CHECK: list[str] = ["steward.standards.ingest:check", "steward.quality.check:check_version"]
 
 
 @dataclass(frozen=True)

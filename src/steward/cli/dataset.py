@@ -11,6 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TimeRemai
 from steward.catalog import service, versions
 from steward.catalog.schemas import DatasetCreate, DatasetPublic, DatasetUpdate, FieldUpdate
 from steward.cli.common import echo_json, fail, open_database
+from steward.standards import service as standards_service
 
 app = typer.Typer(help="Datasets: metadata, data dictionary, versions.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -91,6 +92,10 @@ def ingest(
     ] = False,
     notes: Annotated[str, typer.Option(help="Notes kept with the version")] = "",
     by: Annotated[str, typer.Option(help="Who is loading it")] = "cli",
+    normalize: Annotated[
+        list[str] | None,
+        typer.Option(help="FIELD=ELEMENT: normalize the field on this and later ingests"),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Load a file into a dataset as its new current version."""
@@ -99,6 +104,8 @@ def ingest(
     database = open_database(ctx)
     settings = ctx.find_root().obj["settings"]
     with _progress(not as_json) as (progress, task), database.session() as session:
+        for field, element in map(standards_service.parse_assignment, normalize or []):
+            standards_service.normalize_on_ingest(session, dataset_id, field, element, by)
         version = versions.ingest_version(
             session,
             settings.data_dir,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from steward.cli import agency, dataset, metadata
+from steward.cli import agency, dataset, metadata, quality, standards
 from steward.cli.common import StewardGroup, open_database, settings_of
 from steward.cli.harvest import harvest
 from steward.config import load_settings
@@ -21,6 +21,8 @@ app = typer.Typer(
 app.add_typer(agency.app, name="agency")
 app.add_typer(dataset.app, name="dataset")
 app.add_typer(metadata.app, name="metadata")
+app.add_typer(standards.app, name="standards")
+app.add_typer(quality.app, name="quality")
 app.command("harvest")(harvest)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to bind (STEWARD_HOST).")]

@@ -6,4 +6,6 @@ from __future__ import annotations
 def import_all_models() -> None:
     import steward.catalog.models
     import steward.harvest.models
+    import steward.quality.models
+    import steward.standards.models
     import steward.usage.models  # noqa: F401

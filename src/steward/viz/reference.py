@@ -7,12 +7,12 @@ immutable tuples and copy what they change.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
+
+from steward.standards.profile import default_profile
 
 Level = Literal["town", "county", "region"]
 LEVELS: tuple[Level, ...] = ("town", "county", "region")
@@ -36,16 +36,29 @@ def _read_text(*parts: str) -> str:
 
 @cache
 def town_rows() -> tuple[dict[str, str], ...]:
-    """The 169 rows of `geo/ct_towns.csv`, every column as text (ids keep leading zeros)."""
-    reader = csv.DictReader(io.StringIO(_read_text(_GEO, "ct_towns.csv")))
-    return tuple(dict(row) for row in reader)
+    """The state profile's towns (`steward.standards.profile`) as rows of text, with the column
+    names of `geo/ct_towns.csv` (ids keep leading zeros)."""
+    return tuple(
+        {
+            "town_name": town.name,
+            "town_number": str(town.number),
+            "cousub_fips": town.cousub_fips,
+            "town_geoid_2020": town.geoid,
+            "county_name": town.county_name,
+            "county_geoid": town.county_geoid,
+            "town_geoid_2022": town.geoid_alt,
+            "planning_region_name": town.region_name,
+            "planning_region_geoid": town.region_geoid,
+        }
+        for town in default_profile().towns
+    )
 
 
 @cache
 def name_variants() -> dict[str, str]:
-    """`standards/ctnamecleaner.csv`: upper-case spelling -> upper-case town name."""
-    reader = csv.DictReader(io.StringIO(_read_text("standards", "ctnamecleaner.csv")))
-    return {row["name"].strip(): row["realname"].strip() for row in reader if row["name"].strip()}
+    """The state profile's known spellings (ctnamecleaner for Connecticut): upper-case
+    spelling -> upper-case town name."""
+    return {spelling: town.upper() for spelling, town in default_profile().variants.items()}
 
 
 @cache

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from steward.catalog import service, versions
-from steward.catalog.freshness import assess
 from steward.catalog.schemas import DatasetPublic
 from steward.config import Settings
 from steward.errors import NotAuthorized
@@ -21,7 +20,9 @@ from steward.portal.view import PAGE_SIZE, TableView, ViewField, parse_view
 from steward.query.service import PreparedQuery, prepare_query, run_query
 from steward.web.api.deps import SessionDep, SettingsDep
 from steward.web.pages import figures
+from steward.web.pages.quality_pages import dataset_freshness, dataset_quality
 from steward.web.pages.render import SITE, render, url
+from steward.web.pages.standards_pages import conformance_context
 
 router = APIRouter(include_in_schema=False)
 FREQUENCIES = {
@@ -43,7 +44,7 @@ def dataset_page(
     base = str(request.base_url).rstrip("/")
     context: dict[str, Any] = {
         "d": dataset,
-        "freshness": assess(dataset.data_updated_at, dataset.update_frequency),
+        "freshness": dataset_freshness(session, dataset),
         "frequency_label": FREQUENCIES.get(
             dataset.update_frequency or "", dataset.update_frequency or "not stated"
         ),
@@ -53,7 +54,9 @@ def dataset_page(
         "jsonld": figures.jsonld(dataset, base),
         "completeness": completeness.evaluate(dataset),
         "rows_public": False,
+        "standards": conformance_context(session, settings, dataset),
     }
+    context.update(dataset_quality(session, dataset))
     try:
         context.update(_rows_context(request, session, settings, dataset, base))
     except NotAuthorized as exc:

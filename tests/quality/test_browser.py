@@ -1,0 +1,102 @@
+"""A problem reported on a public dataset page travels to the agency stewards' queue and back
+to the reporter's private status page, in a real browser (Debian's Chromium driven by
+Playwright) with JavaScript off: the form is plain HTML."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from steward.app import create_app
+from steward.config import Settings
+from steward.db import Database
+from steward.quality import feedback
+from steward.quality.schemas import FeedbackUpdate
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROBLEM = "Hartford's total cases for 2020-05-01 look doubled."
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_settings: Settings) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(demo_settings), port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if CHROMIUM is None:
+        if os.environ.get("STEWARD_REQUIRE_ALL_TESTS") == "1":
+            pytest.fail("required in CI: Chromium is not installed")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def test_a_report_travels_to_the_stewards_and_back(
+    browser: object, base_url: str, demo_db: Database
+) -> None:
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(base_url + "/d/28fr-iqnx")
+    page.get_by_role("link", name="Report a problem with this data").click()
+    page.get_by_label("What is wrong? (required)").fill(PROBLEM)
+    page.get_by_label("Which field (optional)").select_option("total_cases")
+    page.get_by_label("Which row (optional)").fill("Hartford, 2020-05-01")
+    page.get_by_label("Your email (optional)").fill("resident@example.org")
+    page.get_by_role("button", name="Send report").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your report: received"
+    assert page.get_by_role("status").is_visible()
+    private = page.url.split("?")[0]
+
+    with demo_db.session() as session:  # the DPH stewards work through their queue
+        (item,) = [i for i in feedback.queue(session, agency="dph") if i.message == PROBLEM]
+        assert (item.field, item.email) == ("total_cases", "resident@example.org")
+        feedback.set_status(session, item.id, FeedbackUpdate(status="acknowledged"), "dph")
+        fixed = FeedbackUpdate(status="fixed", fixed_in_version=1, note="Corrected upstream")
+        feedback.set_status(session, item.id, fixed, "dph")
+
+    page.goto(private)
+    assert page.get_by_role("heading", level=1).inner_text() == "Your report: fixed"
+    assert page.get_by_role("link", name="version 1").is_visible()
+    assert "Corrected upstream" in page.locator("ol.history").inner_text()
+    page.goto(base_url + "/d/28fr-iqnx")
+    assert "1 fixed" in page.locator("#feedback + p").inner_text()
+    context.close()
