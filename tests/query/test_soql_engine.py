@@ -264,13 +264,20 @@ def test_paths_outside_the_store_or_missing_are_refused(
         engine.execute(compiled, engine.store_dir / "missing.parquet")
 
 
+@pytest.mark.parametrize("light", [False, True], ids=["threads", "light"])
 def test_the_connection_is_locked_down(
     engine: QueryEngine, covid_store: tuple[Path, Path], covid_fields: list[FieldInfo],
-    tmp_path: Path,
+    tmp_path: Path, light: bool,
 ) -> None:  # fmt: skip
-    compile_query(parse_soda_params({}, covid_fields), covid_fields)
-    engine.execute(compile_query(parse_soda_params({}, covid_fields), covid_fields), covid_store[1])
-    database = engine._databases[False]  # the engine's own connection, as a query would use it
+    # A first page is light (the one-thread database); a sorted query uses the other one.
+    params = {} if light else {"$order": "town"}
+    compiled = compile_query(parse_soda_params(params, covid_fields), covid_fields)
+    assert compiled.light is light
+    engine.execute(compiled, covid_store[1])
+    # The engine's own connection, as a query would use it.
+    database = (engine._light_databases if light else engine._databases)[False]
+    if light:
+        assert database.execute("SELECT current_setting('threads')").fetchone() == (1,)
     outside = tmp_path / "secret.parquet"
     duckdb.connect().execute(f"COPY (SELECT 42 AS answer) TO '{outside}' (FORMAT parquet)")
     refused = [

@@ -14,6 +14,10 @@ exceeds the memory limit, raises `QueryTimeout`. Any other DuckDB error becomes 
 DuckDB 2.0's late-materialization optimizer, which makes deep `$offset` pages fast, fails on
 some filters with an internal error. Such a query is run again on a second, equally locked
 database that has that optimizer switched off (created only when first needed).
+
+Light queries (`CompiledQuery.light`: small pages read in file order, no grouping or sorting) run
+on a further pair of locked databases with one thread: for them a second thread only decodes a
+second row group that the page does not need, doubling the CPU a request costs.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from steward.errors import NotFound, QueryError, QueryTimeout
 from steward.query.schema import CompiledQuery
 
 _T = TypeVar("_T")
-_Key = tuple[Path, str, bool]  # (Parquet file, view name, cautious database)
+_Key = tuple[Path, str, bool, bool]  # (Parquet file, view name, cautious, light database)
 _POOLED_PER_FILE = 4
 _POOLED_FILES = 32
 _CAUTIOUS_OPTIMIZERS_OFF = "late_materialization"
@@ -91,7 +95,8 @@ class QueryEngine:
         self.store_dir = Path(store_dir).resolve()
         self.limits = limits or EngineLimits()
         self._lock = threading.Lock()
-        self._databases: dict[bool, duckdb.DuckDBPyConnection] = {}
+        self._databases: dict[bool, duckdb.DuckDBPyConnection] = {}  # by cautious
+        self._light_databases: dict[bool, duckdb.DuckDBPyConnection] = {}  # one thread each
         self._idle: OrderedDict[_Key, list[duckdb.DuckDBPyConnection]] = OrderedDict()
 
     # ------------------------------------------------------------ public
@@ -134,9 +139,10 @@ class QueryEngine:
                 for cursor in cursors:
                     cursor.close()
             self._idle.clear()
-            for database in self._databases.values():
-                database.close()
-            self._databases.clear()
+            for databases in (self._databases, self._light_databases):
+                for database in databases.values():
+                    database.close()
+                databases.clear()
 
     # ------------------------------------------------------------ running
     def _execute_on(
@@ -209,7 +215,7 @@ class QueryEngine:
     def _cursor(
         self, compiled: CompiledQuery, path: Path, cautious: bool, deadline: _Deadline
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        key = (path, compiled.table, cautious)
+        key = (path, compiled.table, cautious, self._is_light(compiled))
         cursor = self._acquire(key)
         try:
             yield cursor
@@ -220,6 +226,10 @@ class QueryEngine:
             cursor.close()  # an interrupt may have landed just after the query ended
         else:
             self._release(key, cursor)
+
+    def _is_light(self, compiled: CompiledQuery) -> bool:
+        """Whether `compiled` runs on a one-thread database (when the engine has more threads)."""
+        return compiled.light and self.limits.threads > 1
 
     def _trusted_path(self, compiled: CompiledQuery, parquet_path: Path) -> Path:
         if compiled.dialect != "duckdb":
@@ -232,15 +242,19 @@ class QueryEngine:
         return path
 
     def _acquire(self, key: _Key) -> duckdb.DuckDBPyConnection:
-        path, table, cautious = key
+        path, table, cautious, light = key
         with self._lock:
             idle = self._idle.get(key)
             if idle:
                 self._idle.move_to_end(key)
                 return idle.pop()
-            if cautious not in self._databases:
-                self._databases[cautious] = _locked_database(self.store_dir, self.limits, cautious)
-            cursor = self._databases[cautious].cursor()
+            databases = self._light_databases if light else self._databases
+            if cautious not in databases:
+                threads = 1 if light else self.limits.threads
+                databases[cautious] = _locked_database(
+                    self.store_dir, self.limits, cautious, threads
+                )
+            cursor = databases[cautious].cursor()
         view = exp.to_identifier(table, quoted=True).sql("duckdb")
         source = exp.Literal.string(str(path)).sql("duckdb")
         try:
@@ -263,13 +277,13 @@ class QueryEngine:
 
 
 def _locked_database(
-    store_dir: Path, limits: EngineLimits, cautious: bool
+    store_dir: Path, limits: EngineLimits, cautious: bool, threads: int
 ) -> duckdb.DuckDBPyConnection:
     database = duckdb.connect(
         ":memory:",
         config={
             "memory_limit": limits.memory_limit,
-            "threads": limits.threads,
+            "threads": threads,
             "preserve_insertion_order": True,  # the translator relies on it for `:id` order
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,

@@ -27,6 +27,8 @@ class CompiledQuery:
     """SQL ready to run, with its bound parameters (`$1`, `$2`, ...) and result columns.
 
     `table` is the relation name the SQL reads, which the engine binds to the Parquet file.
+    `light` marks a small page read in file order (a bounded limit and offset, no grouping, no
+    sort), which the engine runs on one thread: a second one would only cost CPU.
     """
 
     sql: str
@@ -34,3 +36,4 @@ class CompiledQuery:
     columns: list[OutputColumn]
     table: str = "dataset"
     dialect: str = field(default="duckdb")
+    light: bool = False

@@ -46,6 +46,9 @@ from steward.query.sqlbuild import Binder, Typed, column
 __all__ = ["CompiledQuery", "FieldInfo", "OutputColumn", "compile_query", "parse_soda_params"]
 
 _ID = ast.Column("id", system=True)
+# A page of at most this many rows (offset included), read in file order without grouping or
+# sorting, is a light query: the engine runs it on one thread.
+LIGHT_ROWS = 50_000
 
 
 def compile_query(
@@ -121,7 +124,13 @@ class _Compiler:
             condition = self.translator.condition(having, Context("$having", True))
             select.set("having", exp.Having(this=condition.sql))
         self._add_order(select, group, grouped)
-        _add_paging(select, self.query, default_limit, max_limit)
+        limit = _add_paging(select, self.query, default_limit, max_limit)
+        light = (
+            not grouped
+            and select.args.get("order") is None
+            and limit is not None
+            and limit + (self.query.offset or 0) <= LIGHT_ROWS
+        )
         return CompiledQuery(
             sql=select.sql(dialect=self.scope.dialect),
             params=self.binder.values,
@@ -130,6 +139,7 @@ class _Compiler:
             ],
             table=table,
             dialect=self.scope.dialect,
+            light=light,
         )
 
     # ------------------------------------------------------------ clauses
@@ -255,7 +265,8 @@ def _expand_stars(select: tuple[ast.SelectItem, ...] | None, scope: Scope) -> li
 
 def _add_paging(
     select: exp.Select, query: ast.SoqlQuery, default_limit: int | None, max_limit: int | None
-) -> None:
+) -> int | None:
+    """Add LIMIT and OFFSET; return the limit (None: unbounded)."""
     limit = query.limit if query.limit is not None else default_limit
     if limit is not None and max_limit is not None and limit > max_limit:
         raise QueryError(
@@ -266,6 +277,7 @@ def _add_paging(
         select.set("limit", exp.Limit(expression=exp.Literal.number(limit)))
     if query.offset:
         select.set("offset", exp.Offset(expression=exp.Literal.number(query.offset)))
+    return limit
 
 
 def _output_type(value: Typed) -> str:
