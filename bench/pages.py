@@ -7,15 +7,21 @@
 1. The demo catalog (`steward.demo.loader.load_demo`) in a store under bench/out/pages-demo.
 2. A generated catalog of `--datasets` datasets (default 5,000) from ~20 agencies in the ten CT
    categories, each with its own data version (50-500 rows, 5-15 described fields), built
-   through the catalog service and `versions.ingest_version` into bench/out/pages-<N>; the store
-   is kept and reused by later runs with the same options (see `build_catalog` for how the
-   Parquet conversion of repeated source files is shared).
+   through the catalog service and `versions.ingest_version` into
+   bench/out/pages-<N>-s<seed>-f<files>; the store is kept and reused by later runs with the same
+   options (see `ReusedIngest` for how the Parquet conversion of repeated source files is shared).
 3. Datasette serving the demo COVID-by-town table from SQLite, built from the same CSV.
 
 Each server runs in its own process (uvicorn, one worker, 127.0.0.1 only) wrapped in a tiny ASGI
 timer that logs, per request, the server's own time from receiving the request to sending the last
 byte of the body. The script also measures whole-request latency over a keep-alive httpx client.
-The cases are interleaved round by round so every page sees the same machine conditions.
+The cases are interleaved round by round so every page sees the same machine conditions, after
+waiting (--quiet-wait) for other CPU load on the shared machine to settle. Last, an in-process
+breakdown (TestClient) times the main calls each page makes and Python's garbage collector.
+
+Results go to bench/out/pages-results.md and stdout; --write-docs also replaces (or appends) the
+`## Pages` section of docs/benchmarks.md, leaving the other sections as they are. Servers are
+stopped at the end, also on errors and Ctrl-C.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import argparse
 import csv
 import datetime as dt
 import functools
+import gc
 import importlib
 import json
 import math
@@ -58,7 +65,7 @@ from steward.config import Settings
 from steward.db import Database
 from steward.demo.loader import DATA_DIR as DEMO_DATA_DIR
 from steward.demo.loader import load_demo
-from steward.store import IngestResult
+from steward.store import IngestResult, ingest_file
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -646,7 +653,7 @@ def _generate(opts: Options, data_dir: Path, sources_dir: Path, database: Databa
     taken: set[str] = set()
     published: list[str] = []
     sizes: dict[str, int] = {}
-    reused = ReusedIngest(versions.ingest_file)
+    reused = ReusedIngest(ingest_file)
     per_dataset: list[float] = []
     started = time.perf_counter()
     with mock.patch.object(versions, "ingest_file", reused):
@@ -940,6 +947,37 @@ class Breakdown:
     path: str
     total_ms: float = 0.0  # mean in-process time per request
     parts: dict[str, tuple[float, float]] = field(default_factory=dict)  # ms and calls / request
+    gc_ms: float = 0.0  # mean time per request in Python's cyclic garbage collector
+    full_collections: int = 0  # generation-2 collections during the timed requests
+    tracked: int = 0  # objects the collector tracks, after this page has been served
+    full_collect_ms: float = 0.0  # one forced full collection at that point
+
+
+class GcTimer:
+    """Times the cyclic garbage collector's passes (it stops every thread while it runs)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.full = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.seconds += time.perf_counter() - self._started
+        self.full += info["generation"] == 2
+
+
+def full_collection() -> tuple[int, float]:
+    """Tracked objects, and the ms a full collection of them takes (best of three)."""
+    gc.collect()
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        gc.collect()
+        times.append((time.perf_counter() - started) * 1e3)
+    return len(gc.get_objects()), min(times)
 
 
 def breakdown(data_dir: Path, paths: list[str], runs: int) -> list[Breakdown]:
@@ -969,21 +1007,31 @@ def breakdown(data_dir: Path, paths: list[str], runs: int) -> list[Breakdown]:
         for path in paths:
             for _ in range(2):
                 client.get(path).raise_for_status()
+            tracked, full_ms = full_collection()
             spent.clear()
+            collector = GcTimer()
+            gc.callbacks.append(collector)
             started = time.perf_counter()
-            for _ in range(runs):
-                client.get(path).raise_for_status()
+            try:
+                for _ in range(runs):
+                    client.get(path).raise_for_status()
+            finally:
+                gc.callbacks.remove(collector)
             total = (time.perf_counter() - started) / runs * 1e3
             parts = {label: (sum(times) / runs * 1e3, len(times) / runs)
                      for label, times in spent.items()}  # fmt: skip
-            found.append(Breakdown(data_dir, path, total, parts))
+            gc_ms = collector.seconds / runs * 1e3
+            found.append(Breakdown(data_dir, path, total, parts, gc_ms, collector.full,
+                                   tracked, full_ms))  # fmt: skip
     return found
 
 
 def breakdown_table(rows: list[Breakdown]) -> list[str]:
     lines = [
-        "| store | page | in-process mean ms | where it goes: mean ms per request (calls) |",
-        "|---|---|---|---|",
+        "| store | page | in-process mean ms | where it goes: mean ms per request (calls) "
+        "| garbage collector: mean ms per request (full passes) | tracked objects; one full "
+        "pass ms |",
+        "|---|---|---|---|---|---|",
     ]
     for row in rows:
         ordered = sorted(row.parts.items(), key=lambda item: -item[1][0])
@@ -993,7 +1041,11 @@ def breakdown_table(rows: list[Breakdown]) -> list[str]:
             if ms >= 0.5
         )
         store = row.data_dir.name
-        lines.append(f"| {store} | `{row.path}` | {row.total_ms:.1f} | {parts} |")
+        lines.append(
+            f"| {store} | `{row.path}` | {row.total_ms:.1f} | {parts} "
+            f"| {row.gc_ms:.1f} ({row.full_collections}) "
+            f"| {row.tracked:,}; {row.full_collect_ms:.0f} |"
+        )
     return lines
 
 
@@ -1060,6 +1112,7 @@ class Report:
     large: list[Result] = field(default_factory=list)
     catalog: Catalog | None = None
     breakdowns: list[Breakdown] = field(default_factory=list)
+    breakdown_runs: int = 0
     seconds: float = 0.0
 
     def verdicts(self, prefix: str) -> tuple[int, int]:
@@ -1139,8 +1192,12 @@ class Report:
                 "",
                 wrap(
                     "In-process (FastAPI's TestClient, no network, the same app and stores), "
-                    "with the main calls the pages make wrapped in timers; nested calls count in "
-                    "their callers too, so the parts do not add up to the total."
+                    f"{self.breakdown_runs} requests per page, with the main calls the pages make "
+                    "wrapped in timers; nested calls count in their callers too, so the parts do "
+                    "not add up to the total. The garbage-collector columns time Python's cyclic "
+                    "collector during those requests (it pauses every thread; a full pass walks "
+                    "every tracked object, so it grows with what the process keeps loaded), and "
+                    "one forced full pass after the page has been served."
                 ),
                 "",
                 *breakdown_table(self.breakdowns),
@@ -1162,8 +1219,16 @@ class Report:
                 f"- `{row.path}` ({row.data_dir.name}): {ms:.0f} of {row.total_ms:.0f} ms "
                 f"({ms / row.total_ms:.0%}) in {label} (`{where[label]}`{repeat})."
             )
+        slowest = max(self.breakdowns, key=lambda row: row.full_collect_ms, default=None)
+        if slowest is not None and slowest.full_collect_ms >= 50:
+            lines.append(
+                f"- Python's garbage collector: after `{slowest.path}` "
+                f"({slowest.data_dir.name}) the process tracks {slowest.tracked:,} objects and "
+                f"one full pass over them takes {slowest.full_collect_ms:.0f} ms, a pause that "
+                "lands on whichever request is running (see the p90s)."
+            )
         if lines:
-            lines.insert(0, "Pages over 100 ms in-process, and where most of their time goes:")
+            lines.insert(0, "Findings (from the table above):")
             lines.insert(1, "")
         return lines
 
@@ -1236,7 +1301,7 @@ def run(opts: Options, command: str) -> Report:
         if opts.quiet_wait:
             report.quiet.append("breakdown: " + wait_for_quiet(opts.quiet_wait))
         log("in-process breakdown")
-        runs = min(opts.runs, 10)
+        runs = report.breakdown_runs = min(opts.runs, 20)
         if not opts.skip_demo:
             demo_paths = [f"/d/{COVID_ID}", "/browse?q=town&agency=dph"]
             report.breakdowns += breakdown(OUT / "pages-demo", demo_paths, runs)

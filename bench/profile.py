@@ -163,6 +163,7 @@ def main() -> None:
     peer = measured([frictionless, "validate", "--json", peer_csv.name], cwd=peer_csv.parent)
     verdict = json.loads(peer["output"])
     peer["valid"] = verdict.get("valid")
+    print(f"frictionless: {peer['wall']:.1f} s wall, {peer['cpu']:.1f} s CPU", flush=True)
     ours = measured([sys.executable, "-c", _PROFILE, str(parquet), json.dumps(_TYPES)])
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     report(args.rows, peer_rows, ours, peer)
@@ -181,7 +182,7 @@ def head(csv: Path, rows: int) -> Path:
 
 
 def report(rows: int, peer_rows: int, ours: dict[str, Any], peer: dict[str, Any]) -> None:
-    inner = json.loads(ours["last"])
+    inner = json.loads(ours["last"][ours["last"].index("{") :])
     print("| run | rows | wall s | CPU s | peak RSS MB | rows/s |")
     print("|---|---|---|---|---|---|")
     for name, run, count in (

@@ -45,12 +45,11 @@ def demo_client(demo_settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def store(settings: Settings) -> Iterator[Database]:
-    """A migrated store on SQLite with agency `dph` and a published dataset `qual-0001`
-    (daily updates) that has no data yet."""
-    settings.ensure_data_dir()
-    database = Database(settings.resolved_database_url)
-    database.migrate()
+def store(database: Database, settings: Settings) -> Database:
+    """The root fixture's migrated store (SQLite, and PostgreSQL when configured) with agency
+    `dph` and a published dataset `qual-0001` (daily updates) that has no data yet; apps built
+    from `settings` use the same store."""
+    settings.database_url = database.url
     with database.session() as session:
         service.create_agency(session, AgencyCreate(slug="dph", name="Department of Public Health"))
         service.create_dataset(
@@ -62,8 +61,7 @@ def store(settings: Settings) -> Iterator[Database]:
                 update_frequency="R/P1D",
             ),
         )
-    yield database
-    database.dispose()
+    return database
 
 
 @pytest.fixture

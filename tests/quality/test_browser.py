@@ -19,7 +19,7 @@ from steward.app import create_app
 from steward.config import Settings
 from steward.db import Database
 from steward.quality import feedback
-from steward.quality.schemas import FeedbackUpdate
+from steward.quality.schemas import FeedbackCreate, FeedbackUpdate
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -100,3 +100,26 @@ def test_a_report_travels_to_the_stewards_and_back(
     page.goto(base_url + "/d/28fr-iqnx")
     assert "1 fixed" in page.locator("#feedback + p").inner_text()
     context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/d/28fr-iqnx/feedback", "/d/28fr-iqnx/quality", "/d/rybz-nyjw/quality", "/feedback/"],
+    ids=["form", "quality", "quality-restricted", "status"],
+)
+def test_no_serious_accessibility_violations(
+    browser: object, base_url: str, demo_db: Database, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    if path == "/feedback/":
+        with demo_db.session() as session:
+            token, _ = feedback.submit(session, "28fr-iqnx", FeedbackCreate(message=PROBLEM))
+        path += token + "?sent=1"
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(base_url + path)
+    assert page.title() and page.get_by_role("heading", level=1).is_visible()
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    page.close()
+    assert serious == [], [(v["id"], v["help"], v["nodes"][0]["target"]) for v in serious]

@@ -23,10 +23,9 @@ def steward(tmp_path: Path):  # type: ignore[no-untyped-def]
     return run
 
 
-def test_a_steward_declares_rules_checks_versions_and_answers_feedback(
-    steward,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
-) -> None:
+@pytest.fixture
+def blocked(steward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """case-0001 with a good version 1 and a version 2 blocked by a reference rule."""
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text("Date,Town,Cases\n01/01/2021,Andover,5\n01/02/2021,Ansonia,7\n")
     bad.write_text("Date,Town,Cases\n01/01/2021,Andover,5\n01/02/2021,Gotham,7\n")
@@ -60,19 +59,25 @@ def test_a_steward_declares_rules_checks_versions_and_answers_feedback(
     )
     assert "Rule 1 on case-0001: reference town (block)" in added
     steward("quality", "settings", "case-0001", "--key", "date", "--key", "town")
-    blocked = steward("dataset", "ingest", "case-0001", str(bad))
-    assert "Not made current" in blocked
+    assert "Not made current" in steward("dataset", "ingest", "case-0001", str(bad))
+
+
+def test_a_steward_sees_why_a_version_was_blocked(steward, blocked) -> None:  # type: ignore[no-untyped-def]
     report = steward("quality", "report", "case-0001", "--version", "2")
     assert "FAIL rule 1 reference town (block): 1 of 2 rows fail" in report
     assert "'town': 'Gotham'" in report
     assert "by key date,town: 1 added, 1 removed, 0 changed" in report
+    assert "rows 2 -> 2" in steward("quality", "compare", "case-0001", "1", "2")
+
+
+def test_profiles_rules_freshness_and_rechecks(steward, blocked) -> None:  # type: ignore[no-untyped-def]
     profile = json.loads(steward("quality", "profile", "case-0001", "--json"))
     assert profile["version"] == 1 and profile["row_count"] == 2
-    assert "rows 2 -> 2" in steward("quality", "compare", "case-0001", "1", "2")
     assert "overdue" in steward("quality", "freshness")
     rules = json.loads(steward("quality", "rule", "list", "case-0001", "--json"))
     assert rules[0]["kind"] == "reference"
     assert "score" in steward("quality", "check", "case-0001")
+    assert "Removed rule 1" in steward("quality", "rule", "remove", "case-0001", "1")
 
 
 def test_feedback_queue_commands(steward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

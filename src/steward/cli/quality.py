@@ -157,52 +157,41 @@ def compare(
     _print_comparison(found)
 
 
+KindOption = Annotated[
+    str,
+    typer.Option(
+        help="not_null, unique, allowed_values, range, regex, reference, row_count_change, "
+        "soql, standard"
+    ),
+]
+Texts = Annotated[list[str] | None, typer.Option(help="Repeat for several")]
+SeverityOption = Annotated[
+    str, typer.Option(help="warn, or block (keeps a failing version from becoming current)")
+]
+
+
 @rule_app.command("add")
 def add_rule(
     ctx: typer.Context,
     dataset_id: DatasetArg,
-    kind: Annotated[
-        str,
-        typer.Option(
-            help="not_null, unique, allowed_values, range, regex, "
-            "reference, row_count_change, soql, standard"
-        ),
-    ],
-    field: Annotated[list[str] | None, typer.Option(help="Field (repeat for unique)")] = None,
-    value: Annotated[list[str] | None, typer.Option(help="Allowed value (repeat)")] = None,
+    kind: KindOption,
+    field: Texts = None,
+    value: Texts = None,
     min: Annotated[str | None, typer.Option(help="Range minimum, or least % row change")] = None,
     max: Annotated[str | None, typer.Option(help="Range maximum, or most % row change")] = None,
-    pattern: Annotated[
-        str | None, typer.Option(help="Regular expression values must match")
-    ] = None,
+    pattern: Annotated[str | None, typer.Option(help="Regular expression to match")] = None,
     table: Annotated[str | None, typer.Option(help="Reference table, e.g. ct_town_name")] = None,
     ignore_case: Annotated[bool, typer.Option(help="Compare text ignoring case")] = False,
-    where: Annotated[str | None, typer.Option(help="SoQL predicate every row must satisfy")] = None,
-    element: Annotated[str | None, typer.Option(help="Standard element id, e.g. ct_town")] = None,
-    severity: Annotated[
-        str, typer.Option(help="warn, or block (keeps a failing version from becoming current)")
-    ] = "warn",
+    where: Annotated[str | None, typer.Option(help="SoQL predicate rows must satisfy")] = None,
+    element: Annotated[str | None, typer.Option(help="Standard element, e.g. ct_town")] = None,
+    severity: SeverityOption = "warn",
     description: Annotated[str, typer.Option(help="Why the rule exists")] = "",
     by: ByOption = "cli",
     as_json: JsonOption = False,
 ) -> None:
     """Declare a rule; it runs on every new version of the dataset."""
-    data = RuleCreate.model_validate(
-        {
-            "kind": kind,
-            "fields": field or [],
-            "values": value,
-            "min": min,
-            "max": max,
-            "pattern": pattern,
-            "table": table,
-            "ignore_case": ignore_case,
-            "where": where,
-            "element": element,
-            "severity": severity,
-            "description": description,
-        }
-    )
+    values = {key: value for key, value in locals().items() if key not in _NOT_RULE}
+    data = RuleCreate.model_validate({**values, "fields": field or [], "values": value})
     with open_database(ctx).session() as session:
         rule = declarations.add_rule(session, dataset_id, data, by)
     if as_json:
@@ -211,6 +200,9 @@ def add_rule(
     typer.echo(
         f"Rule {rule.id} on {dataset_id}: {rule.kind} {','.join(rule.fields)} ({rule.severity})"
     )
+
+
+_NOT_RULE = {"ctx", "dataset_id", "by", "as_json", "field", "value"}
 
 
 @rule_app.command("list")

@@ -58,6 +58,7 @@ def connect(store_dir: Path, views: dict[str, Path]) -> Iterator[duckdb.DuckDBPy
     )
     try:
         con.execute(f"SET temp_directory = {literal(spill)}")
+        con.execute("SET enable_progress_bar = false")  # it would write to the server's stdout
         con.execute(f"SET allowed_directories = [{literal(f'{root}/')}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")

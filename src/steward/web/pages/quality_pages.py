@@ -35,6 +35,7 @@ MAX_BODY = 16_384
 REPORTS_PER_WINDOW = 5
 WINDOW_S = 600.0
 TRAP = "website"
+TYPE_LABELS = {"floating_timestamp": "date", "calendar_date": "date", "checkbox": "yes/no"}
 PRIVATE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
@@ -96,7 +97,7 @@ def profile_rows(profile: Profile, labels: dict[str, str]) -> list[dict[str, Any
             {
                 "name": field.name,
                 "label": labels.get(field.name, field.name),
-                "type": field.type,
+                "type": TYPE_LABELS.get(field.type, field.type),
                 "missing": f"{100 * field.null_share:.1f}%",
                 "distinct": distinct if field.distinct_exact else f"≈ {distinct}",
                 "summary": _summary(field.type, field.min, field.max, field.quantiles),

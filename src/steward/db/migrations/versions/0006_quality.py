@@ -22,7 +22,10 @@ UTC = steward.db.base.UTCDateTime(timezone=True)
 
 def _dataset_fk(table: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
-        ["dataset_id"], ["dataset.id"], name=op.f(f"fk_{table}_dataset_id_dataset"), ondelete="CASCADE"
+        ["dataset_id"],
+        ["dataset.id"],
+        name=op.f(f"fk_{table}_dataset_id_dataset"),
+        ondelete="CASCADE",
     )
 
 
@@ -98,9 +101,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_rule_result")),
     )
-    op.create_index(
-        op.f("ix_quality_rule_result_report_id"), "quality_rule_result", ["report_id"]
-    )
+    op.create_index(op.f("ix_quality_rule_result_report_id"), "quality_rule_result", ["report_id"])
     op.create_index(op.f("ix_quality_rule_result_rule_id"), "quality_rule_result", ["rule_id"])
     _create_feedback()
 
