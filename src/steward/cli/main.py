@@ -89,8 +89,30 @@ def _serve(ctx: typer.Context, host: str | None, port: int | None) -> None:
         settings.host = host
     if port is not None:
         settings.port = port
+    app = create_app(settings)
+    _preload()
     typer.echo(f"Steward on http://{settings.host}:{settings.port}")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def _preload() -> None:
+    """Load reference data and start the chart renderer before the first request, then freeze
+    the long-lived objects so garbage collection passes stay short while serving."""
+    import gc
+
+    from steward import viz
+    from steward.standards.registry import get_element, is_element
+
+    for element_id, sample in (
+        ("ct_town", "Mystic"),
+        ("ct_town", "Boston, MA"),
+        ("us_zip5", "06103"),
+    ):
+        if is_element(element_id):
+            get_element(element_id).normalize(sample)
+    viz.warm_up()
+    gc.collect()
+    gc.freeze()
 
 
 def run() -> None:

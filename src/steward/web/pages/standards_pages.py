@@ -3,6 +3,10 @@ dataset page (public)."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -45,10 +49,32 @@ def standard_element(
     )
 
 
+_REPORTS: OrderedDict[tuple[str, int | None, datetime], tuple[float, Any]] = OrderedDict()
+_REPORTS_LOCK = threading.Lock()
+REPORT_TTL_S = 60.0
+
+
+def _cached_report(session: Session, settings: Settings, dataset: DatasetPublic) -> Any:
+    """The report reads the whole version, so pages reuse it for the same data and metadata
+    (and at most a minute, so a steward's new decision shows up soon)."""
+    key = (dataset.id, dataset.current_version, dataset.modified_at)
+    now = time.monotonic()
+    with _REPORTS_LOCK:
+        hit = _REPORTS.get(key)
+        if hit is not None and now - hit[0] < REPORT_TTL_S:
+            return hit[1]
+    report = conformance.conformance_report(session, settings.data_dir, dataset.id)
+    with _REPORTS_LOCK:
+        _REPORTS[key] = (now, report)
+        while len(_REPORTS) > 128:
+            _REPORTS.popitem(last=False)
+    return report
+
+
 def conformance_context(session: Session, settings: Settings, dataset: DatasetPublic) -> Any:
     """The dataset page's conformance section: the report, or why it is not shown."""
     try:
-        report = conformance.conformance_report(session, settings.data_dir, dataset.id)
+        report = _cached_report(session, settings, dataset)
     except NotFound:
         return {"report": None, "reason": "There is no data to check yet."}
     except NotAuthorized:
