@@ -13,6 +13,7 @@ from steward.catalog import service
 from steward.catalog.listing import DatasetFilter
 from steward.catalog.schemas import AgencyPublic
 from steward.errors import Invalid
+from steward.metadata.completeness import CATEGORIES
 from steward.web.api.deps import SessionDep
 from steward.web.pages.render import render, url
 
@@ -25,18 +26,7 @@ SORTS = [
     ("title", "Name"),
 ]
 FACET_PARAMS = ["agency", "category", "tag", "frequency", "access", "town"]
-CT_CATEGORIES = [
-    "Business",
-    "Education",
-    "Environment and Natural Resources",
-    "Government",
-    "Health and Human Services",
-    "Housing and Development",
-    "Local Government",
-    "Public Safety",
-    "Tax and Revenue",
-    "Transportation",
-]
+CT_CATEGORIES = list(CATEGORIES)  # the portal metadata standard's permitted categories
 
 
 def agency_counts(session: Session) -> list[tuple[AgencyPublic, int]]:
