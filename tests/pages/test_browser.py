@@ -9,15 +9,11 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 from steward.app import create_app
 from steward.config import Settings
@@ -38,24 +34,9 @@ FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def base_url(portal_settings: Settings) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(portal_settings), port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def base_url(portal_settings: Settings, live_server: Any) -> Iterator[str]:
+    with live_server(create_app(portal_settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

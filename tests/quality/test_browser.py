@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
+from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 from steward.app import create_app
 from steward.config import Settings
@@ -36,24 +32,9 @@ PROBLEM = "Hartford's total cases for 2020-05-01 look doubled."
 
 
 @pytest.fixture(scope="module")
-def base_url(demo_settings: Settings) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(demo_settings), port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def base_url(demo_settings: Settings, live_server: Any) -> Iterator[str]:
+    with live_server(create_app(demo_settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
