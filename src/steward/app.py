@@ -14,6 +14,7 @@ from steward.config import Settings, load_settings
 from steward.db import Database
 from steward.query.engine import EngineLimits, QueryEngine
 from steward.usage.service import UsageTally
+from steward.web.api import accounts as accounts_api
 from steward.web.api import catalog as catalog_api
 from steward.web.api import ckan as ckan_api
 from steward.web.api import dcat as dcat_api
@@ -23,7 +24,15 @@ from steward.web.api import query as query_api
 from steward.web.api import soda as soda_api
 from steward.web.api import standards as standards_api
 from steward.web.api.errors import install_error_handlers
-from steward.web.pages import catalog_pages, dataset_page, figures, quality_pages, standards_pages
+from steward.web.auth import AuthMiddleware
+from steward.web.pages import (
+    account_pages,
+    catalog_pages,
+    dataset_page,
+    figures,
+    quality_pages,
+    standards_pages,
+)
 from steward.web.pages import downloads as page_downloads
 from steward.web.pages.render import HERE as PAGES_DIR
 from steward.web.ratelimit import RateLimiter, RateLimitMiddleware
@@ -72,6 +81,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.query_engine = query_engine
     app.state.usage = tally
     install_error_handlers(app)
+    app.add_middleware(AuthMiddleware, database=database, secret=settings.secret_key or "")
     app.add_middleware(UsageMiddleware, tally=tally)
     app.add_middleware(
         RateLimitMiddleware,
@@ -86,6 +96,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.include_router(health_api.router)
     app.include_router(catalog_api.router)
+    app.include_router(accounts_api.router)
     app.include_router(query_api.router)
     app.include_router(quality_api.router)
     app.include_router(soda_api.router)
@@ -93,6 +104,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(dcat_api.router)
     app.include_router(standards_api.router)
     app.include_router(catalog_pages.router)
+    app.include_router(account_pages.router)
     app.include_router(dataset_page.router)
     app.include_router(page_downloads.router)
     app.include_router(figures.router)

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
         default=6000, ge=1, description="Requests per minute per X-App-Token."
     )
 
+    session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30, description="Hours a sign-in session lasts."
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

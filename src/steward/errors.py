@@ -52,6 +52,13 @@ class NotAuthorized(StewardError):
     status = 403
 
 
+class NotAuthenticated(NotAuthorized):
+    """The caller must sign in (or send an API token) first."""
+
+    code = "authentication_required"
+    status = 401
+
+
 class Conflict(StewardError):
     """The request clashes with the current state (duplicate id, wrong status)."""
 

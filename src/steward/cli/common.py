@@ -7,8 +7,11 @@ from typing import Any, NoReturn
 
 import typer
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
+from steward.accounts import service as accounts
+from steward.accounts.policy import Actor
 from steward.config import Settings
 from steward.db import Database
 from steward.errors import StewardError
@@ -56,6 +59,12 @@ def open_database(ctx: typer.Context) -> Database:
         root.call_on_close(database.dispose)
     opened: Database = root.obj["database"]
     return opened
+
+
+def actor_of(ctx: typer.Context, session: Session) -> Actor:
+    """Who this invocation acts as: the `--as EMAIL` user, or the system (local operator)."""
+    email: str | None = ctx.find_root().obj.get("acting_as")
+    return accounts.actor_by_email(session, email)
 
 
 def echo_json(value: BaseModel | list[Any] | dict[str, Any]) -> None:

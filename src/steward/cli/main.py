@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from steward.cli import agency, dataset, metadata, quality, standards
+from steward.cli import accounts, agency, dataset, metadata, quality, standards
 from steward.cli.common import StewardGroup, open_database, settings_of
 from steward.cli.harvest import harvest
 from steward.config import load_settings
@@ -19,6 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(agency.app, name="agency")
+app.add_typer(accounts.users, name="user")
+app.add_typer(accounts.tokens, name="token")
 app.add_typer(dataset.app, name="dataset")
 app.add_typer(metadata.app, name="metadata")
 app.add_typer(standards.app, name="standards")
@@ -38,8 +40,17 @@ def root(
     database_url: Annotated[
         str | None, typer.Option(help="Metadata database URL (STEWARD_DATABASE_URL).")
     ] = None,
+    acting_as: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="STEWARD_AS",
+            help="Act as this user (email); without it the local operator acts as the system.",
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = {"settings": load_settings(data_dir=data_dir, database_url=database_url)}
+    settings = load_settings(data_dir=data_dir, database_url=database_url)
+    ctx.obj = {"settings": settings, "acting_as": acting_as}
 
 
 @app.command()

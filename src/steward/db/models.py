@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
+    import steward.accounts.models
     import steward.catalog.models
     import steward.harvest.models
     import steward.quality.models

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from steward.accounts.policy import ANONYMOUS, Actor
 from steward.config import Settings
 from steward.db import Database
 
@@ -25,3 +26,12 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_actor(request: Request) -> Actor:
+    """The caller, as identified by `steward.web.auth.AuthMiddleware` (anonymous by default)."""
+    actor: Actor = getattr(request.state, "actor", ANONYMOUS)
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]

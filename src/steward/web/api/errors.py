@@ -6,12 +6,14 @@ Socrata's own body `{"code", "error": true, "message", "data"}` so SODA clients 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from steward.errors import StewardError
+from steward.errors import NotAuthenticated, StewardError
 from steward.web.api.ckan_errors import ckan_error, is_ckan
 from steward.web.pages.errors import error_page, is_page
 
@@ -46,6 +48,11 @@ def error_response(
 
 async def _steward_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StewardError)
+    if isinstance(exc, NotAuthenticated) and is_page(request.url.path):
+        # A page that needs an account sends the browser to sign in, then back here.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method == "GET":
+            return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
     return error_response(request, exc.status, exc.code, exc.message, exc.data)
 
 

@@ -9,7 +9,8 @@ from steward.web.pages.render import render
 
 HEADINGS = {
     400: "That request could not be read",
-    403: "Not available to the public",
+    401: "Please sign in",
+    403: "Not allowed",
     404: "Page not found",
     429: "Too many requests",
 }

@@ -10,6 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from steward.web.auth import csrf_token, current_actor
+
 HERE = Path(__file__).parent
 SITE = {
     "site_name": "Connecticut Open Data",
@@ -22,8 +24,9 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
+    shared = {"actor": current_actor(request), "csrf_token": lambda: csrf_token(request)}
     return templates.TemplateResponse(
-        request, template, {**SITE, **context}, status_code=status_code
+        request, template, {**SITE, **shared, **context}, status_code=status_code
     )
 
 

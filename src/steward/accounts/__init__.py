@@ -1,0 +1,1 @@
+"""People and permissions: users, roles per agency, sessions, API tokens, the policy."""

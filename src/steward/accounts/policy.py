@@ -1,0 +1,142 @@
+"""The one authorization policy: may this actor do this action to an object of this agency?
+
+Every service function that changes or reveals something non-public calls `require()`. The rules
+are a table (action -> the least role needed in the object's agency), so the whole policy can be
+read, documented and tested in one place.
+
+Roles within an agency are ranked: an ADO may do what a steward may, a steward what an analyst
+may. The CDO is state-wide and holds every agency role. The local operator running the CLI
+without `--as` is the `system` actor, like a database superuser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from steward.errors import NotAuthenticated, NotAuthorized
+
+AGENCY_ROLES = ("analyst", "steward", "ado")
+ROLES = (*AGENCY_ROLES, "cdo")
+
+
+class Need(IntEnum):
+    """What an action needs, weakest first."""
+
+    PUBLIC = 0
+    SIGNED_IN = 1
+    ANALYST = 2
+    STEWARD = 3
+    ADO = 4
+    CDO = 5
+
+
+RANK = {"analyst": Need.ANALYST, "steward": Need.STEWARD, "ado": Need.ADO}
+
+RULES: dict[str, Need] = {
+    # the catalog
+    "catalog.read": Need.PUBLIC,
+    "dataset.create": Need.STEWARD,
+    "dataset.edit": Need.STEWARD,
+    "dataset.upload": Need.STEWARD,
+    "dataset.publish": Need.STEWARD,
+    "dataset.read_restricted": Need.ANALYST,
+    "quality.manage": Need.STEWARD,
+    "standards.decide": Need.STEWARD,
+    # people
+    "account.self": Need.SIGNED_IN,
+    "agency.create": Need.CDO,
+    "agency.edit": Need.ADO,
+    "people.view": Need.ANALYST,
+    "people.manage": Need.ADO,
+    "people.manage_cdo": Need.CDO,
+    # the high-value data inventory
+    "inventory.open_cycle": Need.CDO,
+    "inventory.review": Need.CDO,
+    "inventory.view_all": Need.CDO,
+    "inventory.view": Need.ANALYST,
+    "inventory.edit": Need.STEWARD,
+    "inventory.submit": Need.ADO,
+    # classification
+    "classification.view": Need.ANALYST,
+    "classification.assess": Need.STEWARD,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user with their roles, the anonymous public, or the system."""
+
+    user_id: int | None
+    name: str
+    email: str | None = None
+    agency_roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+    is_cdo: bool = False
+    is_system: bool = False
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None and not self.is_system
+
+    @property
+    def label(self) -> str:
+        """How the actor is named in histories: the email, or `system` / `anonymous`."""
+        return self.email or self.name
+
+    def rank_in(self, agency_id: int | None) -> Need:
+        """The actor's strongest role in one agency (PUBLIC when none)."""
+        ranks = [RANK[role] for agency, role in self.agency_roles if agency == agency_id]
+        return max(ranks, default=Need.PUBLIC)
+
+    def agencies(self, at_least: str = "analyst") -> frozenset[int]:
+        """The agencies where the actor holds at least this role."""
+        floor = RANK[at_least]
+        return frozenset(agency for agency, role in self.agency_roles if RANK[role] >= floor)
+
+
+ANONYMOUS = Actor(user_id=None, name="anonymous")
+SYSTEM = Actor(user_id=None, name="system", is_system=True)
+
+
+def permits(actor: Actor, action: str, agency_id: int | None = None) -> bool:
+    """True when the actor may do `action` to an object belonging to `agency_id`.
+
+    >>> steward = Actor(1, "Sam", agency_roles=frozenset({(7, "steward")}))
+    >>> permits(steward, "dataset.edit", 7), permits(steward, "dataset.edit", 8)
+    (True, False)
+    >>> permits(steward, "inventory.submit", 7), permits(ANONYMOUS, "catalog.read")
+    (False, True)
+    """
+    need = RULES[action]
+    if actor.is_system or need is Need.PUBLIC:
+        return True
+    if actor.is_anonymous:
+        return False
+    if need is Need.SIGNED_IN or actor.is_cdo:
+        return True
+    if need is Need.CDO:
+        return False
+    return actor.rank_in(agency_id) >= need
+
+
+def require(actor: Actor, action: str, agency_id: int | None = None, *, what: str = "") -> None:
+    """Raise NotAuthenticated (anonymous) or NotAuthorized unless `permits()` says yes."""
+    if permits(actor, action, agency_id):
+        return
+    need = RULES[action]
+    target = f" {what}" if what else ""
+    if actor.is_anonymous:
+        raise NotAuthenticated(f"sign in (or send an API token) first: {action}{target}")
+    role = "the CDO" if need is Need.CDO else f"the {need.name.lower()} role"
+    where = " in that agency" if need < Need.CDO and agency_id is not None else ""
+    raise NotAuthorized(f"{action}{target} needs {role}{where}")
+
+
+def describe(action: str) -> str:
+    """The need of an action in words, for docs and pages."""
+    need = RULES[action]
+    return {
+        Need.PUBLIC: "anyone",
+        Need.SIGNED_IN: "any signed-in user",
+        Need.CDO: "the CDO",
+    }.get(need, f"{need.name.lower()} of the agency (or the CDO)")
