@@ -10,6 +10,10 @@ Ingest runs, in order:
    computed (profiles, rule results) against the version, add notes, and block the version from
    becoming current (it stays listed for the steward to inspect).
 
+Publishing (`catalog.service.set_status(..., "published")`) runs the `PUBLISH` hooks:
+`check(session, dataset) -> None`, each raising `Conflict` with the reason when the dataset may
+not be published yet (e.g. its classification assessment is missing).
+
 Hooks are named by dotted path and imported on first use, so the catalog does not import the
 concerns that extend it.
 """
@@ -24,6 +28,7 @@ from typing import Any
 
 PREPARE: list[str] = ["steward.standards.ingest:prepare"]
 CHECK: list[str] = ["steward.standards.ingest:check", "steward.quality.check:check_version"]
+PUBLISH: list[str] = []
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from steward.catalog import search  # noqa: F401  (registers the index hooks)
+from steward.catalog import (
+    hooks,
+    search,  # noqa: F401  (registers the index hooks)
+)
 from steward.catalog.listing import MAX_PAGE, DatasetFilter, Facets, facet_counts, list_datasets
 from steward.catalog.models import Agency, Dataset
 from steward.catalog.public import current_version, to_public
@@ -100,6 +103,9 @@ def set_status(session: Session, dataset_id: str, status: str) -> DatasetPublic:
         raise Conflict(f"dataset {dataset_id} is {dataset.status}; it cannot become {status}")
     if status == "published" and current_version(dataset) is None:
         raise Conflict(f"dataset {dataset_id} has no data yet; ingest a file before publishing")
+    if status == "published":
+        for path in hooks.PUBLISH:
+            hooks.load(path)(session, dataset)
     dataset.status = status
     now = utcnow()
     dataset.modified_at = now

@@ -6,7 +6,9 @@ from __future__ import annotations
 def import_all_models() -> None:
     import steward.accounts.models
     import steward.catalog.models
+    import steward.classification.models
     import steward.harvest.models
+    import steward.inventory.models
     import steward.quality.models
     import steward.standards.models
     import steward.usage.models  # noqa: F401

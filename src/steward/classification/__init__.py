@@ -1,0 +1,1 @@
+"""Classification assessments: questionnaire, field proposals, levels, the publish gate."""

@@ -1,0 +1,3 @@
+"""Classification tables."""
+
+from __future__ import annotations

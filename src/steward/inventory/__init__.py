@@ -1,0 +1,1 @@
+"""The high-value data inventory: yearly cycles, agency submissions, assets, review."""
