@@ -10,7 +10,8 @@ Ingest runs, in order:
    computed (profiles, rule results) against the version, add notes, and block the version from
    becoming current (it stays listed for the steward to inspect).
 
-Publishing (`catalog.service.set_status(..., "published")`) runs the `PUBLISH` hooks:
+Making a dataset public (publishing it with access level `public`, or opening a published one to
+`public`; `catalog.service.check_publishable`) runs the `PUBLISH` hooks:
 `check(session, dataset) -> None`, each raising `Conflict` with the reason when the dataset may
 not be published yet (e.g. its classification assessment is missing).
 

@@ -88,11 +88,27 @@ def create_dataset(session: Session, data: DatasetCreate) -> DatasetPublic:
 
 def update_dataset(session: Session, dataset_id: str, data: DatasetUpdate) -> DatasetPublic:
     dataset = load_dataset(session, dataset_id)
-    for key, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    opening = changes.get("access_level") == "public" and dataset.access_level != "public"
+    for key, value in changes.items():
         setattr(dataset, key, value)
+    if opening and dataset.status == "published":
+        check_publishable(session, dataset)
     dataset.modified_at = utcnow()
     session.flush()
     return to_public(dataset)
+
+
+def check_publishable(session: Session, dataset: Dataset) -> None:
+    """Run the PUBLISH hooks when a dataset is about to be served to the public.
+
+    A dataset whose access level is not `public` may be published (its metadata is listed, as
+    the inventory is public) without them: its rows stay closed.
+    """
+    if dataset.access_level != "public":
+        return
+    for path in hooks.PUBLISH:
+        hooks.load(path)(session, dataset)
 
 
 def set_status(session: Session, dataset_id: str, status: str) -> DatasetPublic:
@@ -104,8 +120,7 @@ def set_status(session: Session, dataset_id: str, status: str) -> DatasetPublic:
     if status == "published" and current_version(dataset) is None:
         raise Conflict(f"dataset {dataset_id} has no data yet; ingest a file before publishing")
     if status == "published":
-        for path in hooks.PUBLISH:
-            hooks.load(path)(session, dataset)
+        check_publishable(session, dataset)
     dataset.status = status
     now = utcnow()
     dataset.modified_at = now
