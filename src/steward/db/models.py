@@ -9,6 +9,8 @@ def import_all_models() -> None:
     import steward.classification.models
     import steward.harvest.models
     import steward.inventory.models
+    import steward.plans.models
     import steward.quality.models
+    import steward.requests.models
     import steward.standards.models
     import steward.usage.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Open Data Access Plans, maturity and ethics assessments, progress reports."""

@@ -1,0 +1,3 @@
+"""Plan, assessment and report tables."""
+
+from __future__ import annotations

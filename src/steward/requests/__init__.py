@@ -1,0 +1,1 @@
+"""Data requests: intake, routing to the ADO, business-day clocks, outbox, metrics."""

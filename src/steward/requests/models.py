@@ -1,0 +1,3 @@
+"""Data request tables."""
+
+from __future__ import annotations
