@@ -10,6 +10,7 @@ def import_all_models() -> None:
     import steward.harvest.models
     import steward.inventory.models
     import steward.plans.models
+    import steward.privacy.models
     import steward.quality.models
     import steward.requests.models
     import steward.standards.models

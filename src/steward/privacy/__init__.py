@@ -1,0 +1,1 @@
+"""Privacy engine: suppression policies, complementary suppression, audit, de-identification."""

@@ -1,0 +1,3 @@
+"""Privacy tables: policies, releases, audits."""
+
+from __future__ import annotations
