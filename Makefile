@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# pyCANON (the privacy tests' independent k-anonymity checker) pins exact versions of
+	# typer, numpy, pandas and typing-extensions that clash with Steward's own; it needs only
+	# pandas and numpy at run time, so it is installed without its pins.
+	$(BIN)/python -m pip install --quiet --no-deps "pycanon>=1.3.6"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

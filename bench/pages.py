@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages.py                     # demo catalog + 5,000 generated datasets
     .venv/bin/python bench/pages.py --datasets 500 --runs 10 --skip-datasette   # a quick look
     .venv/bin/python bench/pages.py --write-docs        # also write `## Pages` in the docs
+    .venv/bin/python bench/pages.py --baseline-src /tmp/before/src   # before/after a change
 
 1. The demo catalog (`steward.demo.loader.load_demo`) in a store under bench/out/pages-demo.
 2. A generated catalog of `--datasets` datasets (default 5,000) from ~20 agencies in the ten CT
@@ -18,6 +19,11 @@ byte of the body. The script also measures whole-request latency over a keep-ali
 The cases are interleaved round by round so every page sees the same machine conditions, after
 waiting (--quiet-wait) for other CPU load on the shared machine to settle. Last, an in-process
 breakdown (TestClient) times the main calls each page makes and Python's garbage collector.
+
+With --baseline-src, a second Steward server runs the package found in that folder (an older
+checkout's `src`, put first on PYTHONPATH) on the same generated store, and its rows are timed in
+the same rounds, each next to the current code's, so a change is measured before and after under
+the same machine conditions.
 
 Results go to bench/out/pages-results.md and stdout; --write-docs also replaces (or appends) the
 `## Pages` section of docs/benchmarks.md, leaving the other sections as they are. Servers are
@@ -58,6 +64,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from steward import __version__ as steward_version
+from steward.accounts.policy import SYSTEM
 from steward.app import create_app
 from steward.catalog import service, versions
 from steward.catalog.schemas import AgencyCreate, DatasetCreate, FieldUpdate
@@ -92,6 +99,12 @@ kind, target, port, timing_log = sys.argv[1:5]
 if kind == "steward":
     from steward.app import create_app
     inner = create_app()  # settings from STEWARD_* in the environment
+    try:  # what `steward serve` does before it listens (warm caches, gc.freeze)
+        from steward.cli.main import _preload
+    except ImportError:
+        _preload = None
+    if _preload is not None:
+        _preload()
 else:
     from datasette.app import Datasette
     inner = Datasette(immutables=[target]).app()
@@ -132,6 +145,7 @@ class Options:
     rebuild: bool
     quiet_wait: int
     write_docs: bool
+    baseline_src: Path | None
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Options:
@@ -154,6 +168,10 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
                         "CPU load to drop below 25%% (0: do not wait)")  # fmt: skip
     parser.add_argument("--write-docs", action="store_true",
                         help=f"write the `{SECTION}` section of docs/benchmarks.md")  # fmt: skip
+    parser.add_argument("--baseline-src", type=Path, default=None,
+                        help="folder holding another version of the `steward` package (e.g. an "
+                        "older checkout's src): also time its generated-catalog pages, side by "
+                        "side")  # fmt: skip
     args = parser.parse_args(argv)
     if args.datasets < 60 or args.runs < 1 or args.distinct_files < 1:
         parser.error("--datasets must be at least 60, --runs and --distinct-files at least 1")
@@ -645,7 +663,7 @@ def _generate(opts: Options, data_dir: Path, sources_dir: Path, database: Databa
     generate_s = time.perf_counter() - started
     with database.session() as session:
         for slug, agency_name, abbreviation, _categories in AGENCIES:
-            service.create_agency(session, AgencyCreate(
+            service.create_agency(session, SYSTEM, AgencyCreate(
                 slug=slug, name=agency_name, abbreviation=abbreviation,
                 website=f"https://portal.ct.gov/{slug}",
                 description=f"The {agency_name} of the State of Connecticut."))  # fmt: skip
@@ -703,16 +721,16 @@ def _rows_in(path: Path) -> int:
 def _add_dataset(
     session: Any, data_dir: Path, meta: dict[str, Any], source: SourceFile, publish: bool
 ) -> None:
-    created = service.create_dataset(session, DatasetCreate.model_validate(meta))
-    versions.ingest_version(session, data_dir, created.id, source.path, created_by="bench",
+    created = service.create_dataset(session, SYSTEM, DatasetCreate.model_validate(meta))
+    versions.ingest_version(session, SYSTEM, data_dir, created.id, source.path, created_by="bench",
                             notes="Generated for bench/pages.py")  # fmt: skip
     agency = meta["contact_name"].removesuffix(" Data Team")
     for item, description in zip(service.list_fields(session, created.id), source.descriptions,
                                  strict=True):  # fmt: skip
         text = f"{description} Reported by {agency}."
-        service.update_field(session, created.id, item.name, FieldUpdate(description=text))
+        service.update_field(session, SYSTEM, created.id, item.name, FieldUpdate(description=text))
     if publish:
-        service.set_status(session, created.id, "published")
+        service.set_status(session, SYSTEM, created.id, "published")
 
 
 # ---------------------------------------------------------------------------------- servers
@@ -745,12 +763,15 @@ def start_server(name: str, python: Path, kind: str, target: str, env: dict[str,
     return Server(name, process, f"http://{HOST}:{port}", timing_log, log_path)
 
 
-def start_steward(name: str, data_dir: Path) -> Server:
+def start_steward(name: str, data_dir: Path, src: Path | None = None) -> Server:
+    """Steward on `data_dir`; with `src`, the `steward` package in that folder instead."""
     env = {
         **os.environ,
         "STEWARD_DATA_DIR": str(data_dir),
         "STEWARD_RATE_LIMIT_ANONYMOUS": "1000000000",
     }
+    if src is not None:
+        env["PYTHONPATH"] = str(src.resolve())
     return start_server(name, Path(sys.executable), "steward", str(data_dir), env)
 
 
@@ -924,6 +945,15 @@ def large_cases(catalog: Catalog) -> list[Case]:
     return cases
 
 
+def with_baseline(cases: list[Case]) -> list[Case]:
+    """Each case, then the same page from the baseline server (not counted for the target)."""
+    paired = []
+    for case in cases:
+        paired += [case, Case(f"base-{case.key}", f"{case.label}, *baseline*", "baseline",
+                              case.path, False)]  # fmt: skip
+    return paired
+
+
 # ---------------------------------------------------------------------------------- breakdown
 # Call sites the pages make, timed in-process (TestClient) to show where a page's time goes.
 # Each is patched where the page looks it up; one missing in the current tree is left out.
@@ -937,6 +967,7 @@ BREAKDOWN = [
     ("steward.catalog.service", "facet_counts", "service.facet_counts"),
     ("steward.catalog.listing", "matching_ids", "listing.matching_ids"),
     ("steward.catalog.search", "ranked_ids", "search.ranked_ids (FTS5)"),
+    ("steward.catalog.listing", "_facet_entries", "facet index build (once per catalog version)"),
     ("steward.web.pages.catalog_pages", "render", "template (catalog pages)"),
 ]
 
@@ -1114,6 +1145,7 @@ class Report:
     breakdowns: list[Breakdown] = field(default_factory=list)
     breakdown_runs: int = 0
     seconds: float = 0.0
+    baseline_src: str | None = None
 
     def verdicts(self, prefix: str) -> tuple[int, int]:
         counted = [
@@ -1139,7 +1171,8 @@ class Report:
                 "issue 4's target: **median server time under 100 ms on 2 cores**; and, for the "
                 "same COVID-by-town rows, Datasette 0.65's table page. Each server is its own "
                 "process (uvicorn, one worker, access log off, 127.0.0.1) running the app that "
-                "`steward serve` runs, wrapped in a small ASGI timer: *server* time runs from the "
+                "`steward serve` runs (with its start-up warm-up and `gc.freeze()`), wrapped in a "
+                "small ASGI timer: *server* time runs from the "
                 "request reaching the app to the last byte of the body (Steward's middleware, the "
                 "handler, the template); *request* time is the whole round trip from the "
                 "benchmark's keep-alive httpx client. Pages are requested one at a time with the "
@@ -1184,6 +1217,13 @@ class Report:
                 "",
             ]
             lines += table(self.large)
+            if self.baseline_src:
+                lines += ["", wrap(
+                    "Rows marked *baseline* come from a second server running the `steward` "
+                    f"package in `{self.baseline_src}` (first on PYTHONPATH) on the same store, "
+                    "timed in the same rounds right after the current code's row; they do not "
+                    "count toward the result."
+                )]  # fmt: skip
             lines += ["", *self.build_notes()]
         if self.breakdowns:
             lines += [
@@ -1274,6 +1314,7 @@ def write_docs(section: str) -> None:
 def run(opts: Options, command: str) -> Report:
     datasette = None if opts.skip_datasette else ensure_datasette()
     report = Report(command, machine(datasette), opts.runs, load_average())
+    report.baseline_src = str(opts.baseline_src) if opts.baseline_src else None
     started = time.perf_counter()
     if not opts.skip_demo:
         demo_dir = build_demo(opts.rebuild)
@@ -1290,13 +1331,7 @@ def run(opts: Options, command: str) -> Report:
             log(f"timing the demo catalog ({opts.runs} runs)")
             report.demo = measure(demo_cases(db_path is not None), servers, opts.runs)
     if not opts.skip_large:
-        catalog = build_catalog(opts)
-        report.catalog = catalog
-        with running(start_steward("steward-large", catalog.data_dir), "/healthz") as server:
-            if opts.quiet_wait:
-                report.quiet.append("generated: " + wait_for_quiet(opts.quiet_wait))
-            log(f"timing the generated catalog ({opts.runs} runs)")
-            report.large = measure(large_cases(catalog), {"big": server}, opts.runs)
+        time_large(opts, report)
     if not opts.skip_breakdown:
         if opts.quiet_wait:
             report.quiet.append("breakdown: " + wait_for_quiet(opts.quiet_wait))
@@ -1311,6 +1346,23 @@ def run(opts: Options, command: str) -> Report:
     report.seconds = time.perf_counter() - started
     report.load_end = load_average()
     return report
+
+
+def time_large(opts: Options, report: Report) -> None:
+    """The generated catalog's pages (and the baseline server's, with --baseline-src)."""
+    catalog = report.catalog = build_catalog(opts)
+    with ExitStack() as stack:
+        servers = {"big": stack.enter_context(
+            running(start_steward("steward-large", catalog.data_dir), "/healthz"))}  # fmt: skip
+        cases = large_cases(catalog)
+        if opts.baseline_src is not None:
+            baseline = start_steward("steward-baseline", catalog.data_dir, opts.baseline_src)
+            servers["baseline"] = stack.enter_context(running(baseline, "/healthz"))
+            cases = with_baseline(cases)
+        if opts.quiet_wait:
+            report.quiet.append("generated: " + wait_for_quiet(opts.quiet_wait))
+        log(f"timing the generated catalog ({opts.runs} runs)")
+        report.large = measure(cases, servers, opts.runs)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

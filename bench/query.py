@@ -52,6 +52,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service, versions
 from steward.catalog.schemas import AgencyCreate, DatasetCreate
 from steward.config import Settings
@@ -215,15 +216,17 @@ def ingest(data_dir: Path, source: Path) -> float:
         database.migrate()
         with database.session() as session:
             service.create_agency(
-                session, AgencyCreate(slug="dph", name="Department of Public Health")
+                session, SYSTEM, AgencyCreate(slug="dph", name="Department of Public Health")
             )
-            service.create_dataset(session, _dataset_create())
+            service.create_dataset(session, SYSTEM, _dataset_create())
         started = time.perf_counter()
         with database.session() as session:
-            versions.ingest_version(session, data_dir, DATASET_ID, source, created_by="bench")
+            versions.ingest_version(
+                session, SYSTEM, data_dir, DATASET_ID, source, created_by="bench"
+            )
         elapsed = time.perf_counter() - started
         with database.session() as session:
-            service.set_status(session, DATASET_ID, "published")
+            service.set_status(session, SYSTEM, DATASET_ID, "published")
     finally:
         database.dispose()
     return elapsed

@@ -15,23 +15,39 @@ from steward.db import Database
 from steward.query.engine import EngineLimits, QueryEngine
 from steward.usage.service import UsageTally
 from steward.web.api import accounts as accounts_api
+from steward.web.api import assessments as assessments_api
 from steward.web.api import catalog as catalog_api
+from steward.web.api import catalog_write as catalog_write_api
 from steward.web.api import ckan as ckan_api
+from steward.web.api import classification as classification_api
 from steward.web.api import dcat as dcat_api
 from steward.web.api import health as health_api
+from steward.web.api import inventory as inventory_api
+from steward.web.api import plans as plans_api
 from steward.web.api import quality as quality_api
 from steward.web.api import query as query_api
+from steward.web.api import requests as requests_api
 from steward.web.api import soda as soda_api
 from steward.web.api import standards as standards_api
+from steward.web.api import usage as usage_api
 from steward.web.api.errors import install_error_handlers
 from steward.web.auth import AuthMiddleware
 from steward.web.pages import (
     account_pages,
+    assessment_pages,
     catalog_pages,
+    classification_pages,
+    console_pages,
+    console_people,
     dataset_page,
     figures,
+    inventory_pages,
+    plan_pages,
     quality_pages,
+    request_console,
+    request_pages,
     standards_pages,
+    usecase_pages,
 )
 from steward.web.pages import downloads as page_downloads
 from steward.web.pages.render import HERE as PAGES_DIR
@@ -96,6 +112,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.include_router(health_api.router)
     app.include_router(catalog_api.router)
+    app.include_router(catalog_write_api.router)
     app.include_router(accounts_api.router)
     app.include_router(query_api.router)
     app.include_router(quality_api.router)
@@ -103,12 +120,27 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(ckan_api.router)
     app.include_router(dcat_api.router)
     app.include_router(standards_api.router)
+    app.include_router(inventory_api.router)
+    app.include_router(classification_api.router)
+    app.include_router(plans_api.router)
+    app.include_router(assessments_api.router)
+    app.include_router(requests_api.router)
+    app.include_router(usage_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(account_pages.router)
+    app.include_router(console_pages.router)
+    app.include_router(console_people.router)
     app.include_router(dataset_page.router)
     app.include_router(page_downloads.router)
     app.include_router(figures.router)
     app.include_router(quality_pages.router)
     app.include_router(standards_pages.router)
+    app.include_router(inventory_pages.router)
+    app.include_router(classification_pages.router)
+    app.include_router(plan_pages.router)
+    app.include_router(assessment_pages.router)
+    app.include_router(request_pages.router)
+    app.include_router(request_console.router)
+    app.include_router(usecase_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -58,6 +60,67 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=12.0, gt=0, le=24 * 30, description="Hours a sign-in session lasts."
     )
+    upload_max_bytes: int = Field(
+        default=2 * 1024**3,
+        ge=1,
+        description="Largest file accepted by a web or API upload of a dataset version, in bytes.",
+    )
+
+    # data requests (#11): the clocks, the holidays they skip, and the mail they send
+    request_foi_url: str = Field(
+        default="https://portal.ct.gov/foi",
+        description="The state's Freedom of Information process, linked from the request form.",
+    )
+    request_ack_days: int = Field(
+        default=5, ge=1, le=60, description="Business days an agency has to acknowledge a request."
+    )
+    request_response_days: int = Field(
+        default=20, ge=1, le=250, description="Business days an agency has to answer a request."
+    )
+    request_reminder_days: int = Field(
+        default=2,
+        ge=0,
+        le=30,
+        description="`steward request remind` writes to the ADO this many business days before "
+        "a due date (and every day once it is overdue).",
+    )
+    request_timezone: str = Field(
+        default="America/New_York",
+        description="Time zone whose calendar dates start the request clocks.",
+    )
+    request_holidays_file: Path | None = Field(
+        default=None,
+        description="TOML of holiday rules (the shape of profiles/ct/holidays.toml); default "
+        "Connecticut's.",
+    )
+    request_extra_holidays: Annotated[list[date], NoDecode] = Field(
+        default_factory=list,
+        description="More days offices are closed, comma-separated YYYY-MM-DD (e.g. a storm).",
+    )
+    site_url: str | None = Field(
+        default=None,
+        description="Public address of the site (https://data.ct.gov), for links in emails.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="Mail server for the outbox; unset keeps messages in the local outbox.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Mail server port.")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="`starttls`, `ssl` or `none` for the mail server."
+    )
+    smtp_username: str | None = Field(default=None, description="Mail server user name.")
+    smtp_password: str | None = Field(default=None, description="Mail server password.")
+    smtp_from: str = Field(
+        default="steward@localhost", description="Sender address of Steward's emails."
+    )
+
+    @field_validator("request_extra_holidays", mode="before")
+    @classmethod
+    def _split_dates(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def resolved_database_url(self) -> str:

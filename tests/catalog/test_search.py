@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service, versions
 from steward.catalog.schemas import AgencyCreate, DatasetCreate, FieldUpdate
 from steward.db import Database
@@ -12,21 +13,29 @@ from steward.db import Database
 def seed(database: Database, tmp_path: Path) -> dict[str, str]:
     ids = {}
     with database.session() as session:
-        service.create_agency(session, AgencyCreate(slug="dph", name="Public Health"))
-        service.create_agency(session, AgencyCreate(slug="opm", name="Policy and Management"))
+        service.create_agency(session, SYSTEM, AgencyCreate(slug="dph", name="Public Health"))
+        service.create_agency(
+            session, SYSTEM, AgencyCreate(slug="opm", name="Policy and Management")
+        )
         for key, agency, title, extra in [
             ("covid", "dph", "COVID-19 cases by town", {"keywords": ["covid-19"]}),
             ("grants", "opm", "Municipal grants", {"description": "Payments to towns for covid"}),
             ("births", "dph", "Births", {"category": "Health and Human Services"}),
         ]:
             data = DatasetCreate(agency=agency, title=title, update_frequency="R/P1D", **extra)
-            ids[key] = service.create_dataset(session, data).id
+            ids[key] = service.create_dataset(session, SYSTEM, data).id
     source = tmp_path / "towns.csv"
     source.write_text("Town,Count\nAndover,1\n")
     with database.session() as session:
-        versions.ingest_version(session, tmp_path / "d", ids["births"], source, created_by="t")
+        versions.ingest_version(
+            session, SYSTEM, tmp_path / "d", ids["births"], source, created_by="t"
+        )
         service.update_field(
-            session, ids["births"], "count", FieldUpdate(description="live births to mothers")
+            session,
+            SYSTEM,
+            ids["births"],
+            "count",
+            FieldUpdate(description="live births to mothers"),
         )
     return ids
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service, versions
 from steward.catalog.schemas import (
     DATASET_ID_PATTERN,
@@ -15,6 +16,7 @@ from steward.catalog.schemas import (
     DatasetUpdate,
     FieldUpdate,
 )
+from steward.classification.service import record_public_assessment
 from steward.db import Database
 from steward.errors import Conflict, Invalid, NotFound
 
@@ -27,19 +29,19 @@ CSV = (
 
 def add_agency(database: Database, slug: str = "dph") -> None:
     with database.session() as session:
-        service.create_agency(session, AgencyCreate(slug=slug, name=f"Agency {slug}"))
+        service.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=f"Agency {slug}"))
 
 
 def add_dataset(database: Database, **extra: object) -> str:
     with database.session() as session:
         data = DatasetCreate.model_validate({"agency": "dph", "title": "COVID by town", **extra})
-        return service.create_dataset(session, data).id
+        return service.create_dataset(session, SYSTEM, data).id
 
 
 def test_agency_slug_and_name_are_unique(database: Database) -> None:
     add_agency(database)
     with pytest.raises(Conflict), database.session() as session:
-        service.create_agency(session, AgencyCreate(slug="dph", name="Another"))
+        service.create_agency(session, SYSTEM, AgencyCreate(slug="dph", name="Another"))
     with database.session() as session:
         assert [agency.slug for agency in service.list_agencies(session)] == ["dph"]
 
@@ -62,7 +64,7 @@ def test_dataset_gets_a_socrata_style_id_and_starts_as_draft(database: Database)
 
 def test_dataset_with_unknown_agency_is_not_found(database: Database) -> None:
     with pytest.raises(NotFound, match="no agency"), database.session() as session:
-        service.create_dataset(session, DatasetCreate(agency="nope", title="x"))
+        service.create_dataset(session, SYSTEM, DatasetCreate(agency="nope", title="x"))
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,7 @@ def test_update_changes_only_given_fields(database: Database) -> None:
     dataset_id = add_dataset(database, description="old", category="Health")
     with database.session() as session:
         updated = service.update_dataset(
-            session, dataset_id, DatasetUpdate(description="new", update_frequency="R/P1W")
+            session, SYSTEM, dataset_id, DatasetUpdate(description="new", update_frequency="R/P1W")
         )
     assert (updated.description, updated.category, updated.update_frequency) == (
         "new",
@@ -139,10 +141,14 @@ def test_ingest_twice_makes_version_two_and_keeps_version_one(
     source.write_text(CSV)
     data_dir = tmp_path / "data"
     with database.session() as session:
-        first = versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+        first = versions.ingest_version(
+            session, SYSTEM, data_dir, dataset_id, source, created_by="t"
+        )
     source.write_text(CSV + "Ansonia,0900901220,5,03/26/2020\n")
     with database.session() as session:
-        second = versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+        second = versions.ingest_version(
+            session, SYSTEM, data_dir, dataset_id, source, created_by="t"
+        )
     assert (first.number, first.row_count, second.number, second.row_count) == (1, 2, 2, 3)
     with database.session() as session:
         listed = versions.list_versions(session, dataset_id)
@@ -162,9 +168,13 @@ def test_ingest_builds_the_dictionary_and_keeps_edits_across_versions(
     source.write_text(CSV)
     data_dir = tmp_path / "data"
     with database.session() as session:
-        versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+        versions.ingest_version(session, SYSTEM, data_dir, dataset_id, source, created_by="t")
         service.update_field(
-            session, dataset_id, "town", FieldUpdate(description="CT town", standard="CT town")
+            session,
+            SYSTEM,
+            dataset_id,
+            "town",
+            FieldUpdate(description="CT town", standard="CT town"),
         )
     with database.session() as session:
         fields = {f.name: f for f in service.list_fields(session, dataset_id)}
@@ -174,7 +184,7 @@ def test_ingest_builds_the_dictionary_and_keeps_edits_across_versions(
     assert fields["report_date"].type == "floating_timestamp"
     source.write_text("Town,Total cases \nHartford,11\n")
     with database.session() as session:
-        versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+        versions.ingest_version(session, SYSTEM, data_dir, dataset_id, source, created_by="t")
         fields = {f.name: f for f in service.list_fields(session, dataset_id)}
     assert list(fields) == ["town", "total_cases"]
     assert fields["town"].description == "CT town"
@@ -189,10 +199,10 @@ def test_failed_ingest_leaves_the_current_version_serving(
     source.write_text(CSV)
     data_dir = tmp_path / "data"
     with database.session() as session:
-        versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+        versions.ingest_version(session, SYSTEM, data_dir, dataset_id, source, created_by="t")
     source.write_text("Town,FIPS\nHartford,1,extra\n")
     with pytest.raises(Invalid, match="line 2"), database.session() as session:
-        versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+        versions.ingest_version(session, SYSTEM, data_dir, dataset_id, source, created_by="t")
     with database.session() as session:
         assert [v.number for v in versions.list_versions(session, dataset_id)] == [1]
     assert sorted(p.name for p in (data_dir / "datasets" / dataset_id).glob("*.parquet")) == [
@@ -204,16 +214,19 @@ def test_publish_needs_data_and_follows_the_lifecycle(database: Database, tmp_pa
     add_agency(database)
     dataset_id = add_dataset(database)
     with pytest.raises(Conflict, match="no data"), database.session() as session:
-        service.set_status(session, dataset_id, "published")
+        service.set_status(session, SYSTEM, dataset_id, "published")
     source = tmp_path / "cases.csv"
     source.write_text(CSV)
     with database.session() as session:
-        versions.ingest_version(session, tmp_path / "data", dataset_id, source, created_by="t")
-        published = service.set_status(session, dataset_id, "published")
+        versions.ingest_version(
+            session, SYSTEM, tmp_path / "data", dataset_id, source, created_by="t"
+        )
+        record_public_assessment(session, dataset_id, "Counts by town.")  # the publish gate
+        published = service.set_status(session, SYSTEM, dataset_id, "published")
         assert published.published_at is not None
         with pytest.raises(Conflict):
-            service.set_status(session, dataset_id, "draft")
-        assert service.set_status(session, dataset_id, "retired").status == "retired"
+            service.set_status(session, SYSTEM, dataset_id, "draft")
+        assert service.set_status(session, SYSTEM, dataset_id, "retired").status == "retired"
 
 
 def test_unknown_dataset_and_field_are_not_found(database: Database) -> None:
@@ -223,7 +236,7 @@ def test_unknown_dataset_and_field_are_not_found(database: Database) -> None:
         with pytest.raises(NotFound):
             service.get_dataset(session, "zzzz-9999")
         with pytest.raises(NotFound):
-            service.update_field(session, dataset_id, "nope", FieldUpdate(description="x"))
+            service.update_field(session, SYSTEM, dataset_id, "nope", FieldUpdate(description="x"))
 
 
 def _blocking_check(session: object, dataset: object, version: object, path: Path) -> object:
@@ -243,10 +256,12 @@ def test_a_blocking_check_keeps_the_previous_version_current(
     source.write_text(CSV)
     data_dir = tmp_path / "data"
     with database.session() as session:
-        versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+        versions.ingest_version(session, SYSTEM, data_dir, dataset_id, source, created_by="t")
     monkeypatch.setattr(hooks, "CHECK", [f"{__name__}:_blocking_check"])
     with database.session() as session:
-        blocked = versions.ingest_version(session, data_dir, dataset_id, source, created_by="t")
+        blocked = versions.ingest_version(
+            session, SYSTEM, data_dir, dataset_id, source, created_by="t"
+        )
     assert not blocked.is_current and "rule failed" in blocked.notes
     with database.session() as session:
         assert service.get_dataset(session, dataset_id).current_version == 1

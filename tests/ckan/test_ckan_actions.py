@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service
 from steward.catalog.schemas import AgencyCreate, DatasetCreate
 from steward.config import Settings
@@ -199,10 +200,10 @@ def test_drafts_are_listed_only_when_asked(client: TestClient, settings: Setting
     database = _database(settings)
     with database.session() as session:
         service.create_agency(
-            session, AgencyCreate(slug="dss", name="Department of Social Services")
+            session, SYSTEM, AgencyCreate(slug="dss", name="Department of Social Services")
         )
         service.create_dataset(
-            session, DatasetCreate(id="abcd-1234", title="SNAP Recipients", agency="dss")
+            session, SYSTEM, DatasetCreate(id="abcd-1234", title="SNAP Recipients", agency="dss")
         )
     database.dispose()
     assert result(client, "package_list") == []

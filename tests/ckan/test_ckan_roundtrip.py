@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service
 from steward.catalog.schemas import AgencyCreate
 from steward.config import Settings
@@ -23,7 +24,7 @@ def test_package_search_output_harvests_into_another_store(
     database.migrate()
     with database.session() as session:
         for slug, name in [("dph", "Public Health"), ("ocme", "Medical Examiner"), ("opm", "OPM")]:
-            service.create_agency(session, AgencyCreate(slug=slug, name=name))
+            service.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
         report = harvest_catalog(session, catalog, "ckan", HarvestOptions())
     assert report.created == 5
     assert {outcome.method for outcome in report.agencies} == {"slug"}

@@ -60,6 +60,17 @@ def test_a_steward_registers_creates_ingests_documents_and_publishes(
         ("grant_amount", "number"),
     ]
     assert fields[0]["description"] == "CT town code"
+    assert "no classification assessment yet" in steward(
+        "dataset", "publish", "gran-t001", ok=False
+    )
+    answers = [f"--answer={q}=no" for q in ("person_level", "direct_identifiers")]
+    answers += [f"--answer={q}=no" for q in ("quasi_identifiers", "special_statute")]
+    assessed = steward(
+        "classify", "assess", "gran-t001", *answers, "--answer=legal_restriction=no",
+        "--rationale", "Grants paid to towns.", "--confidentiality", "low",
+        "--integrity", "moderate", "--availability", "low",
+    )  # fmt: skip
+    assert assessed.startswith("gran-t001: public")
     steward("dataset", "publish", "gran-t001")
     listed = json.loads(steward("dataset", "list", "--json"))
     assert [(d["id"], d["status"], d["row_count"]) for d in listed["results"]] == [

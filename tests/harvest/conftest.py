@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service
 from steward.catalog.schemas import AgencyCreate
 from steward.config import Settings
@@ -33,7 +34,7 @@ def store(settings: Settings) -> Iterator[Database]:
     database.migrate()
     with database.session() as session:
         for row in agency_rows():
-            service.create_agency(session, AgencyCreate.model_validate(row))
+            service.create_agency(session, SYSTEM, AgencyCreate.model_validate(row))
     yield database
     database.dispose()
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service
 from steward.catalog.models import Agency, Dataset
 from steward.catalog.schemas import DatasetCreate, DatasetUpdate
@@ -110,7 +111,9 @@ def test_a_changed_source_updates_and_an_unchanged_one_keeps_local_edits(
     first, second = records[0].preferred_id, records[1].preferred_id
     assert first and second
     with store.session() as session:
-        service.update_dataset(session, second, DatasetUpdate(description="Edited by a steward"))
+        service.update_dataset(
+            session, SYSTEM, second, DatasetUpdate(description="Edited by a steward")
+        )
     changed = [replace(records[0], title="Renamed at the source"), *records[1:]]
     report = run(store, ParsedCatalog("axibase", changed), agency_default="opm")
     assert [item.action for item in report.items] == ["updated", "unchanged", "unchanged"]
@@ -124,7 +127,9 @@ def test_a_dataset_already_in_the_catalog_is_linked_not_changed(
 ) -> None:
     with store.session() as session:
         service.create_dataset(
-            session, DatasetCreate(id="5w85-2euh", title="Municipal Grants (ours)", agency="opm")
+            session,
+            SYSTEM,
+            DatasetCreate(id="5w85-2euh", title="Municipal Grants (ours)", agency="opm"),
         )
     grants = [r for r in snapshot.records if r.preferred_id == "5w85-2euh"]
     report = run(store, ParsedCatalog("axibase", grants), agency_default="opm")

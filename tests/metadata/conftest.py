@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from steward.accounts.policy import SYSTEM
 from steward.app import create_app
 from steward.catalog import service, versions
 from steward.catalog.schemas import AgencyCreate, DatasetCreate, DatasetPublic, FieldUpdate
+from steward.classification.service import record_public_assessment
 from steward.config import Settings
 from steward.db import Database
 from steward.demo.loader import load_demo
@@ -78,15 +80,19 @@ def seed(client: TestClient, tmp_path: Path) -> Seed:
         with database.session() as session:
             if agency not in {known.slug for known in service.list_agencies(session)}:
                 name = f"Agency {agency.upper()}"
-                service.create_agency(session, AgencyCreate(slug=agency, name=name))
+                service.create_agency(session, SYSTEM, AgencyCreate(slug=agency, name=name))
             data = DatasetCreate.model_validate({**COMPLETE, "agency": agency, **extra})
-            dataset_id = service.create_dataset(session, data).id
-            versions.ingest_version(session, data_dir, dataset_id, source, created_by="test")
+            dataset_id = service.create_dataset(session, SYSTEM, data).id
+            versions.ingest_version(
+                session, SYSTEM, data_dir, dataset_id, source, created_by="test"
+            )
             for field in service.list_fields(session, dataset_id):
                 if field.name not in undescribed:
                     text = FieldUpdate(description=f"The {field.label.lower()}.")
-                    service.update_field(session, dataset_id, field.name, text)
-            return service.set_status(session, dataset_id, "published")
+                    service.update_field(session, SYSTEM, dataset_id, field.name, text)
+            if data.access_level in (None, "public"):  # the publish gate wants an assessment
+                record_public_assessment(session, dataset_id, "Aggregate test data.")
+            return service.set_status(session, SYSTEM, dataset_id, "published")
 
     return add
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service as catalog
 from steward.catalog.schemas import DatasetPublic, DatasetUpdate, FieldPublic, FieldUpdate
 from steward.db import Database
@@ -138,8 +139,10 @@ def test_filling_in_a_missing_field_raises_the_agency_percentage(
     assert percents() == {"state": 33.3, "dph": 50.0, "opm": 0.0}
     database: Database = client.app.state.database  # type: ignore[attr-defined]
     with database.session() as session:
-        catalog.update_dataset(session, unlicensed.id, DatasetUpdate(license="CC BY 4.0"))
+        catalog.update_dataset(session, SYSTEM, unlicensed.id, DatasetUpdate(license="CC BY 4.0"))
     assert percents() == {"state": 66.7, "dph": 100.0, "opm": 0.0}
     with database.session() as session:
-        catalog.update_field(session, undescribed.id, "town", FieldUpdate(description="Town."))
+        catalog.update_field(
+            session, SYSTEM, undescribed.id, "town", FieldUpdate(description="Town.")
+        )
     assert percents() == {"state": 100.0, "dph": 100.0, "opm": 100.0}

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from steward.accounts.policy import SYSTEM
 from steward.app import create_app
 from steward.catalog import service, versions
 from steward.catalog.schemas import AgencyCreate, DatasetCreate, VersionPublic
+from steward.classification.service import record_public_assessment
 from steward.config import Settings
 from steward.db import Database
 from steward.demo.loader import load_demo
@@ -51,9 +53,12 @@ def store(database: Database, settings: Settings) -> Database:
     from `settings` use the same store."""
     settings.database_url = database.url
     with database.session() as session:
-        service.create_agency(session, AgencyCreate(slug="dph", name="Department of Public Health"))
+        service.create_agency(
+            session, SYSTEM, AgencyCreate(slug="dph", name="Department of Public Health")
+        )
         service.create_dataset(
             session,
+            SYSTEM,
             DatasetCreate(
                 id="qual-0001",
                 agency="dph",
@@ -74,11 +79,13 @@ def ingest(store: Database, settings: Settings, tmp_path: Path) -> Ingest:
         source.write_text(text, encoding="utf-8")
         with store.session() as session:
             version = versions.ingest_version(
-                session, settings.data_dir, "qual-0001", source, created_by="test"
+                session, SYSTEM, settings.data_dir, "qual-0001", source, created_by="test"
             )
             dataset = service.load_dataset(session, "qual-0001")
             if dataset.status == "draft" and service.current_version(dataset) is not None:
-                service.set_status(session, "qual-0001", "published")
+                if dataset.access_level == "public":  # the publish gate wants an assessment
+                    record_public_assessment(session, "qual-0001", "Aggregate test data.")
+                service.set_status(session, SYSTEM, "qual-0001", "published")
         return version
 
     return load

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from steward.accounts.policy import SYSTEM
 from steward.app import create_app
 from steward.catalog import service as catalog
 from steward.catalog.schemas import FieldUpdate
@@ -51,7 +52,9 @@ def test_quality_report_of_a_restricted_dataset_hides_rows(demo_client: TestClie
 def test_personal_fields_never_appear(store: Database, ingest: Ingest, settings: Settings) -> None:
     ingest("Town,Name,Cases\nAndover,Ann Smith,5\nAnsonia,Bo Lee,7\n")
     with store.session() as session:
-        catalog.update_field(session, "qual-0001", "name", FieldUpdate(classification="personal"))
+        catalog.update_field(
+            session, SYSTEM, "qual-0001", "name", FieldUpdate(classification="personal")
+        )
         rule = RuleCreate(kind="allowed_values", fields=["town"], values=["Andover"])
         declarations.add_rule(session, "qual-0001", rule, "test")
         service.check_again(session, settings.data_dir, "qual-0001")

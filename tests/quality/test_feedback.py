@@ -3,6 +3,7 @@ page, public counts and the CDO's response times."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,6 +30,13 @@ REPORT = {
 }
 
 
+def signed(web: TestClient, report: dict[str, str]) -> dict[str, str]:
+    """The report with the CSRF token of the form page, as a browser would send it."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/d/qual-0001/feedback").text)
+    assert token is not None
+    return {**report, "csrf_token": token.group(1)}
+
+
 @pytest.fixture
 def web(store: Database, ingest: Ingest, settings: Settings) -> TestClient:
     ingest(CSV)
@@ -40,7 +48,7 @@ def test_a_report_goes_to_the_queue_and_back_to_its_reporter(
 ) -> None:
     form = web.get("/d/qual-0001/feedback")
     assert form.status_code == 200 and 'name="website"' in form.text
-    sent = web.post("/d/qual-0001/feedback", data=REPORT, follow_redirects=False)
+    sent = web.post("/d/qual-0001/feedback", data=signed(web, REPORT), follow_redirects=False)
     assert sent.status_code == 303
     link = sent.headers["location"].split("?")[0]
     page = web.get(sent.headers["location"])
@@ -80,7 +88,7 @@ def test_a_report_goes_to_the_queue_and_back_to_its_reporter(
 def test_bad_reports_get_the_form_back_with_a_400(
     web: TestClient, store: Database, change: dict, status: int, message: str
 ) -> None:
-    answer = web.post("/d/qual-0001/feedback", data={**REPORT, **change})
+    answer = web.post("/d/qual-0001/feedback", data=signed(web, {**REPORT, **change}))
     assert answer.status_code == status
     assert message in answer.text and 'role="alert"' in answer.text
     with store.session() as session:
@@ -89,7 +97,9 @@ def test_bad_reports_get_the_form_back_with_a_400(
 
 def test_reports_are_rate_limited_per_address(web: TestClient) -> None:
     codes = [
-        web.post("/d/qual-0001/feedback", data=REPORT, follow_redirects=False).status_code
+        web.post(
+            "/d/qual-0001/feedback", data=signed(web, REPORT), follow_redirects=False
+        ).status_code
         for _ in range(6)
     ]
     assert codes == [303] * 5 + [429]

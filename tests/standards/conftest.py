@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service
 from steward.catalog.schemas import AgencyCreate, DatasetCreate
 from steward.config import Settings
@@ -34,10 +35,10 @@ def store(settings: Settings) -> Iterator[Database]:
     database = Database(settings.resolved_database_url)
     database.migrate()
     with database.session() as session:
-        service.create_agency(session, AgencyCreate(slug="ocme", name="Medical Examiner"))
-        service.create_agency(session, AgencyCreate(slug="dph", name="Public Health"))
+        service.create_agency(session, SYSTEM, AgencyCreate(slug="ocme", name="Medical Examiner"))
+        service.create_agency(session, SYSTEM, AgencyCreate(slug="dph", name="Public Health"))
         service.create_dataset(
-            session, DatasetCreate(title="Deaths", agency="ocme", id="adrd-0001")
+            session, SYSTEM, DatasetCreate(title="Deaths", agency="ocme", id="adrd-0001")
         )
     yield database
     database.dispose()

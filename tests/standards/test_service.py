@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service as catalog
 from steward.catalog import versions
 from steward.catalog.schemas import FieldUpdate
@@ -25,7 +26,7 @@ from .conftest import ADRD, read_rows
 def ingest(store: Database, settings: Settings, source: Path = ADRD) -> str:
     with store.session() as session:
         version = versions.ingest_version(
-            session, settings.data_dir, "adrd-0001", source, created_by="test"
+            session, SYSTEM, settings.data_dir, "adrd-0001", source, created_by="test"
         )
     return version.notes
 
@@ -164,10 +165,10 @@ def test_the_conformance_report_of_a_version(store: Database, settings: Settings
     ingest(store, settings)
     with store.session() as session:
         catalog.update_field(
-            session, "adrd-0001", "death_city", FieldUpdate(standard="ct_town death place")
+            session, SYSTEM, "adrd-0001", "death_city", FieldUpdate(standard="ct_town death place")
         )
         catalog.update_field(
-            session, "adrd-0001", "race", FieldUpdate(standard="race_ethnicity_spd15")
+            session, SYSTEM, "adrd-0001", "race", FieldUpdate(standard="race_ethnicity_spd15")
         )
         with pytest.raises(NotAuthorized):  # a draft: its rows (and so its values) are not public
             conformance_report(session, settings.data_dir, "adrd-0001")
@@ -205,8 +206,10 @@ def test_decisions_and_settings_on_each_database(database: Database) -> None:
     from steward.catalog.schemas import AgencyCreate, DatasetCreate
 
     with database.session() as session:
-        catalog.create_agency(session, AgencyCreate(slug="ocme", name="Medical Examiner"))
-        catalog.create_dataset(session, DatasetCreate(title="D", agency="ocme", id="adrd-0001"))
+        catalog.create_agency(session, SYSTEM, AgencyCreate(slug="ocme", name="Medical Examiner"))
+        catalog.create_dataset(
+            session, SYSTEM, DatasetCreate(title="D", agency="ocme", id="adrd-0001")
+        )
         data = DecisionCreate(agency="ocme", element="ct_town", value="So Windsr", target="06074")
         service.record_decision(session, data, "a")
         service.record_decision(session, data.model_copy(update={"target": "Windsor"}), "b")

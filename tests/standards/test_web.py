@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from steward.accounts.policy import SYSTEM
 from steward.app import create_app
 from steward.catalog import service as catalog
 from steward.catalog.schemas import FieldUpdate
@@ -23,7 +24,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     database.migrate()
     load_demo(database, settings.data_dir)
     with database.session() as session:
-        catalog.update_field(session, "28fr-iqnx", "town", FieldUpdate(standard="ct_town"))
+        catalog.update_field(session, SYSTEM, "28fr-iqnx", "town", FieldUpdate(standard="ct_town"))
     database.dispose()
     with TestClient(create_app(settings)) as test_client:
         yield test_client

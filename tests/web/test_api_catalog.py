@@ -8,8 +8,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from fastapi.testclient import TestClient
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service, versions
 from steward.catalog.schemas import AgencyCreate, DatasetCreate, FieldUpdate
+from steward.classification.service import record_public_assessment
 from steward.db import Database
 
 CSV = "Town,FIPS,Cases\nAndover,0901301080,2\nHartford,0900337000,10\n"
@@ -22,11 +24,13 @@ def seed(client: TestClient, tmp_path: Path, **extra: object) -> str:
     source.write_text(CSV)
     with database.session() as session:
         if not service.list_agencies(session):
-            service.create_agency(session, AgencyCreate(slug="dph", name="Public Health"))
+            service.create_agency(session, SYSTEM, AgencyCreate(slug="dph", name="Public Health"))
         data = DatasetCreate.model_validate({"agency": "dph", "title": "Towns", **extra})
-        dataset_id = service.create_dataset(session, data).id
-        versions.ingest_version(session, data_dir, dataset_id, source, created_by="test")
-        service.set_status(session, dataset_id, "published")
+        dataset_id = service.create_dataset(session, SYSTEM, data).id
+        versions.ingest_version(session, SYSTEM, data_dir, dataset_id, source, created_by="test")
+        if data.access_level in (None, "public"):  # the publish gate wants an assessment
+            record_public_assessment(session, dataset_id, "Counts by town.")
+        service.set_status(session, SYSTEM, dataset_id, "published")
     return dataset_id
 
 
@@ -95,7 +99,9 @@ def test_download_parquet_leaves_out_personal_fields(client: TestClient, tmp_pat
     dataset_id = seed(client, tmp_path)
     database: Database = client.app.state.database  # type: ignore[attr-defined]
     with database.session() as session:
-        service.update_field(session, dataset_id, "fips", FieldUpdate(classification="personal"))
+        service.update_field(
+            session, SYSTEM, dataset_id, "fips", FieldUpdate(classification="personal")
+        )
     response = client.get(f"/api/v1/datasets/{dataset_id}/versions/1/download?format=parquet")
     assert response.status_code == 200
     table = pq.read_table(io.BytesIO(response.content))

@@ -43,6 +43,10 @@ RULES: dict[str, Need] = {
     "dataset.read_restricted": Need.ANALYST,
     "quality.manage": Need.STEWARD,
     "standards.decide": Need.STEWARD,
+    # the steward console: any signed-in user has one; a dataset's workspace shows drafts,
+    # versions and classification status to its agency's staff
+    "console.view": Need.SIGNED_IN,
+    "dataset.workspace": Need.ANALYST,
     # people
     "account.self": Need.SIGNED_IN,
     "agency.create": Need.CDO,
@@ -51,6 +55,7 @@ RULES: dict[str, Need] = {
     "people.manage": Need.ADO,
     "people.manage_cdo": Need.CDO,
     # the high-value data inventory
+    "inventory.cycles": Need.SIGNED_IN,  # years and due dates; submissions are checked apart
     "inventory.open_cycle": Need.CDO,
     "inventory.review": Need.CDO,
     "inventory.view_all": Need.CDO,
@@ -60,6 +65,36 @@ RULES: dict[str, Need] = {
     # classification
     "classification.view": Need.ANALYST,
     "classification.assess": Need.STEWARD,
+    # privacy (#9): policies are public to read; releases are made by stewards, approved by the
+    # ADO; the state's model policy is the CDO's
+    "privacy.policy": Need.ADO,
+    "privacy.model_policy": Need.CDO,
+    "privacy.view": Need.ANALYST,
+    "privacy.release": Need.STEWARD,
+    "privacy.approve": Need.ADO,
+    # Open Data Access Plans and assessments (#11, steward.plans): published plans and the
+    # ratings of completed maturity self-assessments are public; drafts, maturity notes and
+    # everything about ethics assessments and their risks are for the agency's staff and the CDO
+    "plans.read": Need.PUBLIC,
+    "plans.view": Need.ANALYST,
+    "plans.edit": Need.STEWARD,
+    "plans.create": Need.ADO,
+    "plans.publish": Need.ADO,
+    "maturity.read": Need.PUBLIC,
+    "maturity.view": Need.ANALYST,
+    "maturity.assess": Need.ADO,
+    "ethics.view": Need.ANALYST,
+    "ethics.assess": Need.STEWARD,
+    # data requests (#11, steward.requests): anyone files one and sees the public list and
+    # metrics; the statute gives handling requests to the Agency Data Officer, so only the ADO
+    # (and the CDO, who routes requests whose agency is unknown) sees who asked and works them
+    "request.file": Need.PUBLIC,
+    "request.view": Need.ADO,
+    "request.manage": Need.ADO,
+    # use cases (#11, steward.usage): anyone tells how they used a dataset; a steward of the
+    # dataset's agency approves it before it is shown
+    "usecase.submit": Need.PUBLIC,
+    "usecase.review": Need.STEWARD,
 }
 
 

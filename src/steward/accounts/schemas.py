@@ -37,10 +37,11 @@ class UserCreate(BaseModel):
     password: str | None = Field(default=None, max_length=256)
     roles: list[RoleGrant] = Field(default_factory=list)
 
-    @field_validator("email")
+    @field_validator("email", mode="before")
     @classmethod
-    def _lower(cls, value: str) -> str:
-        return value.strip().lower()
+    def _lower(cls, value: object) -> object:
+        # Before the pattern check, so " Name@Agency.gov" is accepted as name@agency.gov.
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 class UserPublic(BaseModel):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from steward.accounts import credentials
 from steward.accounts.models import ApiToken, RoleAssignment, User, UserSession
-from steward.accounts.policy import SYSTEM, Actor, require
+from steward.accounts.policy import SYSTEM, Actor, permits, require
 from steward.accounts.schemas import (
     PasswordChange,
     RoleGrant,
@@ -66,13 +66,13 @@ def list_users(session: Session, actor: Actor, agency: str | None = None) -> lis
 
 
 def get_user(session: Session, actor: Actor, email: str) -> UserPublic:
-    user = _user(session, email)
-    if actor.user_id != user.id:
-        require(actor, "people.view", user.agency_id, what=f"user {email}")
-    return user_public(session, user)
+    if actor.email is not None and actor.email == email.strip().lower():
+        return user_public(session, _user(session, email))
+    return user_public(session, _permitted_user(session, actor, "people.view", email))
 
 
 def grant_role(session: Session, actor: Actor, email: str, grant: RoleGrant) -> UserPublic:
+    _grant_agency_id(session, actor, grant)  # may the actor hand this out at all? (before 404)
     user = _user(session, email)
     _grant(session, actor, user, grant)
     session.flush()
@@ -81,8 +81,8 @@ def grant_role(session: Session, actor: Actor, email: str, grant: RoleGrant) -> 
 
 
 def revoke_role(session: Session, actor: Actor, email: str, grant: RoleGrant) -> UserPublic:
-    user = _user(session, email)
     agency_id = _grant_agency_id(session, actor, grant)
+    user = _user(session, email)
     held = next((r for r in user.roles if r.role == grant.role and r.agency_id == agency_id), None)
     if held is None:
         raise NotFound(f"{email} does not hold {_grant_label(grant)}")
@@ -93,8 +93,7 @@ def revoke_role(session: Session, actor: Actor, email: str, grant: RoleGrant) ->
 
 def set_active(session: Session, actor: Actor, email: str, active: bool) -> UserPublic:
     """Deactivate (or reactivate) a user; deactivation ends their sessions and tokens at once."""
-    user = _user(session, email)
-    require(actor, "people.manage", user.agency_id, what=f"user {email}")
+    user = _permitted_user(session, actor, "people.manage", email)
     if actor.user_id == user.id and not active:
         raise Conflict("you cannot deactivate yourself")
     user.is_active = active
@@ -342,6 +341,33 @@ def _token_public(row: ApiToken) -> TokenPublic:
         last_used_at=row.last_used_at,
         status=_token_status(row),  # type: ignore[arg-type]
     )
+
+
+def _permitted_user(session: Session, actor: Actor, action: str, email: str) -> User:
+    """The user, once the actor may do `action` to them.
+
+    Viewing needs the role in one of the agencies the person belongs to (home or role);
+    managing needs it in all of them, and a CDO is managed only by the CDO, so an ADO cannot
+    switch off someone who also works elsewhere. People the actor may not see and people who
+    do not exist get the same refusal, so emails cannot be probed.
+    """
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    agencies: set[int | None] = set()
+    if user is not None:
+        agencies = {user.agency_id} | {r.agency_id for r in user.roles if r.role != "cdo"}
+        agencies.discard(None)
+    # No agency has id 0: for someone unknown (or in no agency) only the CDO passes, and the
+    # refusal reads exactly like the one for a person of another agency.
+    checks = [(action, agency_id) for agency_id in agencies or {0}]
+    if action != "people.view" and user is not None and any(r.role == "cdo" for r in user.roles):
+        checks.append(("people.manage_cdo", None))
+    passed = [permits(actor, name, agency_id) for name, agency_id in checks]
+    if not (any(passed) if action == "people.view" else all(passed)):
+        name, agency_id = checks[passed.index(False)]
+        require(actor, name, agency_id, what=f"user {email}")
+    if user is None:
+        raise NotFound(f"no user {email!r}")
+    return user
 
 
 def _user(session: Session, email: str) -> User:

@@ -13,6 +13,13 @@ from collections.abc import Callable
 
 from steward.errors import RateLimited
 
+MAX_KEYS = 10_000
+
+
+def _account_key(email: str) -> tuple[str, str]:
+    # The same spelling sign-in uses, so " Name@Agency.gov" cannot buy fresh attempts.
+    return ("account", email.strip().lower())
+
 
 class LoginThrottle:
     """At most `per_account` failures per email and `per_address` per client in `window_s`."""
@@ -34,7 +41,7 @@ class LoginThrottle:
         """Raise RateLimited when either key has used up its failures."""
         now = self._clock()
         with self._lock:
-            for key in (("account", email.lower()), ("address", address)):
+            for key in (_account_key(email), ("address", address)):
                 stamps = self._recent(key, now)
                 if len(stamps) >= self.limits[key[0]]:
                     wait = int(self.window_s - (now - stamps[0])) + 1
@@ -46,12 +53,22 @@ class LoginThrottle:
     def failed(self, email: str, address: str) -> None:
         now = self._clock()
         with self._lock:
-            for key in (("account", email.lower()), ("address", address)):
+            for key in (_account_key(email), ("address", address)):
                 self._failures.setdefault(key, deque()).append(now)
+            if len(self._failures) > MAX_KEYS:
+                self._forget_old(now)
 
     def succeeded(self, email: str) -> None:
         with self._lock:
-            self._failures.pop(("account", email.lower()), None)
+            self._failures.pop(_account_key(email), None)
+
+    def _forget_old(self, now: float) -> None:
+        """Drop keys with no failure left in the window (guessed emails must not fill memory)."""
+        self._failures = {
+            key: stamps
+            for key, stamps in self._failures.items()
+            if stamps and now - stamps[-1] <= self.window_s
+        }
 
     def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
         stamps = self._failures.setdefault(key, deque())

@@ -28,8 +28,12 @@ from functools import cache
 from typing import Any
 
 PREPARE: list[str] = ["steward.standards.ingest:prepare"]
-CHECK: list[str] = ["steward.standards.ingest:check", "steward.quality.check:check_version"]
-PUBLISH: list[str] = []
+CHECK: list[str] = [
+    "steward.standards.ingest:check",
+    "steward.quality.check:check_version",
+    "steward.classification.review:check",
+]
+PUBLISH: list[str] = ["steward.classification.gate:check_publishable"]
 
 
 @dataclass(frozen=True)

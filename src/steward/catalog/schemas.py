@@ -39,6 +39,17 @@ class AgencyCreate(BaseModel):
         return value
 
 
+class AgencyUpdate(BaseModel):
+    """What an agency's ADO may change; the slug is its permanent id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text200 | None = None
+    abbreviation: str | None = Field(default=None, max_length=32)
+    website: str | None = Field(default=None, max_length=500)
+    description: str | None = None
+
+
 class AgencyPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -3,22 +3,44 @@ and field descriptions. SQLite FTS5 (bm25) in the embedded store, PostgreSQL ful
 in production.
 
 The index follows every write: a session hook re-indexes each dataset whose row or dictionary
-changed in a flush, so no write path can forget to.
+changed in a flush, so no write path can forget to. The same hooks count committed catalog
+changes (`catalog_version`), which is what cached facet counts are keyed by.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
+from itertools import chain
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
-from steward.catalog.models import Dataset, DatasetVersion, Field
+from steward.catalog.models import Agency, Dataset, DatasetVersion, Field
 
 WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
+CATALOG_MODELS = (Agency, Dataset, DatasetVersion, Field)
+_CHANGED = "steward_catalog_changed"  # session.info: this transaction flushed catalog rows
+_SEEN = "steward_catalog_version"  # session.info: the catalog version when it began
+MEMO = "steward_listing_memo"  # session.info: results reused within a transaction until a flush
+
+
+class _Counter:
+    """Committed catalog changes in this process, so caches can tell they are out of date."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.lock = threading.Lock()
+
+    def bump(self) -> None:
+        with self.lock:
+            self.value += 1
+
+
+_commits = _Counter()
 
 
 def search_terms(q: str | None) -> list[str]:
@@ -97,11 +119,49 @@ def _touched(session: Session) -> list[Dataset]:
     return list(touched.values())
 
 
+def catalog_version(session: Session) -> int | None:
+    """The catalog version this session's transaction reads (every committed change to an agency,
+    dataset, field or version in this process before it began is visible to it); None while it
+    has catalog changes of its own that are not committed."""
+    session.connection()  # begin the transaction, so the version is the one it started at
+    if session.info.get(_CHANGED) or _has_catalog_changes(session):
+        return None
+    seen: int | None = session.info.get(_SEEN)
+    return seen
+
+
+def _has_catalog_changes(session: Session) -> bool:
+    pending = chain(session.new, session.dirty, session.deleted)
+    return any(isinstance(obj, CATALOG_MODELS) for obj in pending)
+
+
+@event.listens_for(Session, "after_begin")
+def _remember_version(session: Session, _transaction: object, _connection: object) -> None:
+    # Read before the transaction's first statement: whatever was committed by then is visible.
+    session.info.setdefault(_SEEN, _commits.value)
+
+
 @event.listens_for(Session, "after_flush")
 def _remember_touched(session: Session, _context: object) -> None:
     pending = session.info.setdefault("steward_reindex", {})
     for dataset in _touched(session):
         pending[dataset.id] = dataset
+    if _has_catalog_changes(session):
+        session.info[_CHANGED] = True
+    session.info.pop(MEMO, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(session: Session) -> None:
+    if session.info.pop(_CHANGED, False):
+        _commits.bump()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        for key in (_CHANGED, _SEEN, MEMO):
+            session.info.pop(key, None)
 
 
 @event.listens_for(Session, "after_flush_postexec")

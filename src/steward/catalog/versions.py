@@ -10,15 +10,17 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from steward.accounts.policy import Actor
 from steward.catalog import hooks
 from steward.catalog.models import Dataset, DatasetVersion, Field
 from steward.catalog.schemas import VersionPublic
-from steward.catalog.service import load_dataset
+from steward.catalog.service import authorize, load_dataset
 from steward.db.base import utcnow
 from steward.errors import NotFound
 from steward.store import ColumnSpec, IngestResult, ingest_file
@@ -28,16 +30,24 @@ Progress = Callable[[int, int], None]
 
 def ingest_version(
     session: Session,
+    actor: Actor,
     data_dir: Path,
     dataset_id: str,
     source: Path,
     *,
-    created_by: str,
+    created_by: str | None = None,
     skip_bad_rows: bool = False,
     notes: str = "",
     progress: Progress | None = None,
+    source_name: str | None = None,
 ) -> VersionPublic:
-    dataset = load_dataset(session, dataset_id)
+    """Load `source` as the dataset's new version (current unless a CHECK hook blocks it).
+
+    `created_by` defaults to the actor's label; `source_name` is the name recorded for the file
+    when `source` is a temporary copy (a web upload), never used as a path.
+    """
+    dataset = authorize(session, actor, "dataset.upload", dataset_id)
+    created_by = created_by or actor.label
     folder = data_dir / "datasets" / dataset.id
     folder.mkdir(parents=True, exist_ok=True)
     with _dataset_lock(folder):
@@ -47,6 +57,8 @@ def ingest_version(
         result = ingest_file(
             source, data_dir / relative, skip_bad_rows=skip_bad_rows, progress=progress
         )
+        if source_name:
+            result = replace(result, source_filename=source_name)
         try:
             for path in hooks.PREPARE:
                 result = hooks.load(path)(session, dataset, data_dir / relative, result)

@@ -1,4 +1,4 @@
-"""`steward agency add|list`."""
+"""`steward agency add|update|list`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from steward.catalog import service
-from steward.catalog.schemas import AgencyCreate
-from steward.cli.common import echo_json, open_database
+from steward.catalog.schemas import AgencyCreate, AgencyUpdate
+from steward.cli.common import actor_of, echo_json, open_database
 
 app = typer.Typer(help="Agencies that hold and publish data.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -29,11 +29,33 @@ def add(
         slug=slug, name=name, abbreviation=abbreviation, website=website, description=description
     )
     with open_database(ctx).session() as session:
-        agency = service.create_agency(session, data)
+        agency = service.create_agency(session, actor_of(ctx, session), data)
     if as_json:
         echo_json(agency)
     else:
         typer.echo(f"Added agency {agency.slug}: {agency.name}")
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    slug: Annotated[str, typer.Argument(help="The agency's slug, e.g. dph")],
+    name: Annotated[str | None, typer.Option()] = None,
+    abbreviation: Annotated[str | None, typer.Option()] = None,
+    website: Annotated[str | None, typer.Option()] = None,
+    description: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change an agency's name or details (the agency's ADO, or the CDO)."""
+    given = {"name": name, "abbreviation": abbreviation, "website": website}
+    given["description"] = description
+    data = AgencyUpdate.model_validate({k: v for k, v in given.items() if v is not None})
+    with open_database(ctx).session() as session:
+        agency = service.update_agency(session, actor_of(ctx, session), slug, data)
+    if as_json:
+        echo_json(agency)
+    else:
+        typer.echo(f"Updated agency {agency.slug}: {agency.name}")
 
 
 @app.command("list")

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TimeRemai
 
 from steward.catalog import service, versions
 from steward.catalog.schemas import DatasetCreate, DatasetPublic, DatasetUpdate, FieldUpdate
-from steward.cli.common import echo_json, fail, open_database
+from steward.cli.common import actor_of, echo_json, fail, open_database
 from steward.standards import service as standards_service
 
 app = typer.Typer(help="Datasets: metadata, data dictionary, versions.", no_args_is_help=True)
@@ -48,7 +48,7 @@ def create(
     values["keywords"] = values.pop("keyword")
     data = DatasetCreate.model_validate({k: v for k, v in values.items() if v is not None})
     with open_database(ctx).session() as session:
-        dataset = service.create_dataset(session, data)
+        dataset = service.create_dataset(session, actor_of(ctx, session), data)
     _print_dataset(dataset, as_json, f"Created dataset {dataset.id} (draft)")
 
 
@@ -78,7 +78,7 @@ def update(
     values["keywords"] = values.pop("keyword")
     data = DatasetUpdate.model_validate({k: v for k, v in values.items() if v is not None})
     with open_database(ctx).session() as session:
-        dataset = service.update_dataset(session, dataset_id, data)
+        dataset = service.update_dataset(session, actor_of(ctx, session), dataset_id, data)
     _print_dataset(dataset, as_json, f"Updated dataset {dataset.id}")
 
 
@@ -91,7 +91,9 @@ def ingest(
         bool, typer.Option(help="Skip unreadable rows (listed in the version notes)")
     ] = False,
     notes: Annotated[str, typer.Option(help="Notes kept with the version")] = "",
-    by: Annotated[str, typer.Option(help="Who is loading it")] = "cli",
+    by: Annotated[
+        str | None, typer.Option(help="Who is loading it (default: the acting user, or system)")
+    ] = None,
     normalize: Annotated[
         list[str] | None,
         typer.Option(help="FIELD=ELEMENT: normalize the field on this and later ingests"),
@@ -104,10 +106,13 @@ def ingest(
     database = open_database(ctx)
     settings = ctx.find_root().obj["settings"]
     with _progress(not as_json) as (progress, task), database.session() as session:
+        actor = actor_of(ctx, session)
+        by = by or actor.label
         for field, element in map(standards_service.parse_assignment, normalize or []):
             standards_service.normalize_on_ingest(session, dataset_id, field, element, by)
         version = versions.ingest_version(
             session,
+            actor,
             settings.data_dir,
             dataset_id,
             file,
@@ -194,7 +199,7 @@ def show(
 def publish(ctx: typer.Context, dataset_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Publish a dataset (it must have data)."""
     with open_database(ctx).session() as session:
-        service.set_status(session, dataset_id, "published")
+        service.set_status(session, actor_of(ctx, session), dataset_id, "published")
     typer.echo(f"Published {dataset_id}")
 
 
@@ -202,7 +207,7 @@ def publish(ctx: typer.Context, dataset_id: Annotated[str, typer.Argument(metava
 def retire(ctx: typer.Context, dataset_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Retire a published dataset (its metadata and versions stay)."""
     with open_database(ctx).session() as session:
-        service.set_status(session, dataset_id, "retired")
+        service.set_status(session, actor_of(ctx, session), dataset_id, "retired")
     typer.echo(f"Retired {dataset_id}")
 
 
@@ -254,7 +259,7 @@ def field(
         }
     )
     with open_database(ctx).session() as session:
-        entry = service.update_field(session, dataset_id, name, data)
+        entry = service.update_field(session, actor_of(ctx, session), dataset_id, name, data)
     if as_json:
         echo_json(entry)
     else:

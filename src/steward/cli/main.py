@@ -7,9 +7,24 @@ from typing import Annotated
 
 import typer
 
-from steward.cli import accounts, agency, dataset, metadata, quality, standards
+from steward.cli import (
+    accounts,
+    agency,
+    classification,
+    dataset,
+    inventory,
+    metadata,
+    privacy,
+    quality,
+    standards,
+)
+from steward.cli.assess import app as assess_app
 from steward.cli.common import StewardGroup, open_database, settings_of
 from steward.cli.harvest import harvest
+from steward.cli.plans import app as plan_app
+from steward.cli.requests import app as request_app
+from steward.cli.usage import app as usage_app
+from steward.cli.usage import cases as usecase_app
 from steward.config import load_settings
 
 app = typer.Typer(
@@ -25,6 +40,14 @@ app.add_typer(dataset.app, name="dataset")
 app.add_typer(metadata.app, name="metadata")
 app.add_typer(standards.app, name="standards")
 app.add_typer(quality.app, name="quality")
+app.add_typer(inventory.app, name="inventory")
+app.add_typer(classification.app, name="classify")
+app.add_typer(privacy.app, name="privacy")
+app.add_typer(plan_app, name="plan")
+app.add_typer(assess_app, name="assess")
+app.add_typer(request_app, name="request")
+app.add_typer(usage_app, name="usage")
+app.add_typer(usecase_app, name="usecase")
 app.command("harvest")(harvest)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to bind (STEWARD_HOST).")]

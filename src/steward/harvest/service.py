@@ -7,6 +7,7 @@ keeps what stewards edited since. A record whose 4x4 id is already a dataset of 
 that dataset: it is linked, never changed. Then, unless it is a dry run, the plan is applied in the
 caller's transaction (all or nothing): agencies, datasets through the catalog service, their
 data dictionaries (only while a dataset has no data), and the provenance links.
+Harvesting is an operator's task (the CLI only), so the catalog is written as the system actor.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from steward.accounts.policy import SYSTEM
 from steward.catalog import service
 from steward.catalog.models import Dataset, Field
 from steward.catalog.schemas import EMAIL, AgencyCreate, DatasetCreate, DatasetUpdate
@@ -71,7 +73,7 @@ def harvest_catalog(
         steps.append(_plan(session, record, agencies.resolve(record), links))
     if not options.dry_run:
         for agency in agencies.planned:
-            service.create_agency(session, AgencyCreate(slug=agency.slug, name=agency.name))
+            service.create_agency(session, SYSTEM, AgencyCreate(slug=agency.slug, name=agency.name))
         with session.no_autoflush:  # one flush per dataset (the catalog service's), not per query
             for step in steps:
                 _apply(session, step, source, catalog.format)
@@ -194,10 +196,10 @@ def _apply(session: Session, step: _Step, source: str, fmt: str) -> None:
         create = DatasetCreate.model_validate(
             {**values, "agency": item.agency, "id": item.dataset_id}
         )
-        item.dataset_id = service.create_dataset(session, create).id
+        item.dataset_id = service.create_dataset(session, SYSTEM, create).id
         _set_fields(session, item.dataset_id, record.fields)
     elif item.action == "updated" and item.dataset_id:
-        service.update_dataset(session, item.dataset_id, step.metadata)
+        service.update_dataset(session, SYSTEM, item.dataset_id, step.metadata)
         _set_agency(session, item.dataset_id, item.agency)
         _set_fields(session, item.dataset_id, record.fields)
     _record_link(session, step, source, fmt)

@@ -1,2 +1,3 @@
-"""Usage: views, downloads and API calls counted per dataset per day, without tracking people
-(no addresses, cookies, agents or users are kept: only the three counts)."""
+"""Usage: views, downloads (by format), API calls (by family), rows served and estimated unique
+visitors per dataset per day, without tracking people (no address, cookie, agent, account or
+visitor hash is kept); and the use cases people report."""

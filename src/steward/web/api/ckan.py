@@ -24,6 +24,7 @@ from steward.web.api import ckan_params as p
 from steward.web.api.ckan_errors import help_url
 from steward.web.api.deps import SessionDep, SettingsDep
 from steward.web.api.soda_encoding import soda_csv
+from steward.web.usage import note_usage
 
 router = APIRouter(tags=["ckan"])
 MAX_BODY = 1 << 20
@@ -122,6 +123,8 @@ def action(
         return JSONResponse(body, status_code=400, headers=CORS)
     ctx = p.ActionContext(session, settings, request.app.state.query_engine, base)
     result = function(ctx, params)
+    if name == "datastore_search":  # counted as a CKAN API call of that dataset
+        note_usage(request, rows=len(result["records"]), dataset_id=result["resource_id"])
     return JSONResponse(
         {"help": help_url(base, name), "success": True, "result": result}, headers=CORS
     )

@@ -16,6 +16,7 @@ from steward.errors import Invalid
 from steward.query.service import PreparedQuery, prepare_query, run_query
 from steward.web.api import soda_encoding as encoding
 from steward.web.api.deps import SessionDep, SettingsDep
+from steward.web.usage import note_usage
 
 router = APIRouter(prefix="/api/v1", tags=["query"])
 FORMATS = {
@@ -39,6 +40,7 @@ def query_dataset(
         raise Invalid(f"format must be one of {', '.join(FORMATS)}")
     prepared = prepare_query(session, settings, dataset_id, params)
     table = run_query(request.app.state.query_engine, prepared)
+    note_usage(request, rows=table.num_rows)
     headers = {"ETag": f'"{prepared.etag}"'}
     if fmt == "json":
         return JSONResponse(_typed_json(prepared, table), headers=headers)

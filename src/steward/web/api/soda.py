@@ -28,6 +28,7 @@ from steward.query.service import (
 from steward.web.api import soda_encoding as encoding
 from steward.web.api.deps import SessionDep, SettingsDep
 from steward.web.api.socrata_shapes import column_json, discovery_json, view_json
+from steward.web.usage import note_usage
 
 router = APIRouter(tags=["soda"])
 
@@ -95,6 +96,7 @@ def resource(
     if fmt == "geojson" and not any(c.type == "point" for c in prepared.columns):
         raise Invalid(f"dataset {dataset_id} has no point column selected; GeoJSON needs one")
     table = run_query(request.app.state.query_engine, prepared)
+    note_usage(request, rows=table.num_rows)
     batches = table.to_batches()
     bom = request.query_params.get("$$bom", "").lower() == "true"
     body = _encode(fmt, batches, prepared, bom=bom)

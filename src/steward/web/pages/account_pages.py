@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from steward.accounts import service
 from steward.accounts.schemas import PasswordChange, TokenCreate
 from steward.accounts.throttle import LoginThrottle
 from steward.errors import Invalid, NotAuthenticated, RateLimited
-from steward.web.api.deps import ActorDep, SessionDep, SettingsDep
+from steward.web.api.deps import ActorDep, SettingsDep, get_session
 from steward.web.auth import CsrfChecked, set_session
 from steward.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
+# Committed before the answer leaves: the client may use the new session, token or role in its
+# very next request, and FastAPI's default closes a session only after the response is sent.
+CommittedSession = Annotated[Session, Depends(get_session, scope="function")]
 NO_STORE = {"Cache-Control": "no-store"}
 DEFAULT_NEXT = "/console"
 
@@ -52,7 +56,7 @@ def login_form(request: Request, actor: ActorDep, next: str | None = None) -> Re
 @router.post("/login", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def login(
     request: Request,
-    session: SessionDep,
+    session: CommittedSession,
     settings: SettingsDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=256)],
@@ -79,7 +83,7 @@ def login(
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request, session: SessionDep) -> Response:
+def logout(request: Request, session: CommittedSession) -> Response:
     token = request.state.session_token
     if token:
         service.end_session(session, token)
@@ -87,7 +91,9 @@ def logout(request: Request, session: SessionDep) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
-def _account(request: Request, session: SessionDep, actor: ActorDep, **extra: object) -> Response:
+def _account(
+    request: Request, session: CommittedSession, actor: ActorDep, **extra: object
+) -> Response:
     service.require_signed_in(actor)
     user = service.get_user(session, actor, actor.email or "")
     tokens = service.list_tokens(session, actor)
@@ -99,14 +105,14 @@ def _account(request: Request, session: SessionDep, actor: ActorDep, **extra: ob
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def account(request: Request, session: CommittedSession, actor: ActorDep) -> Response:
     return _account(request, session, actor, changed=request.query_params.get("changed") == "1")
 
 
 @router.post("/account/password", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def change_password(
     request: Request,
-    session: SessionDep,
+    session: CommittedSession,
     settings: SettingsDep,
     actor: ActorDep,
     current_password: Annotated[str, Form(max_length=256)],
@@ -129,7 +135,7 @@ def change_password(
 @router.post("/account/tokens", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def create_token(
     request: Request,
-    session: SessionDep,
+    session: CommittedSession,
     actor: ActorDep,
     name: Annotated[str, Form(max_length=200)],
     expires_in_days: Annotated[int, Form(ge=1, le=730)] = 90,
@@ -146,6 +152,6 @@ def create_token(
     "/account/tokens/{token_id}/revoke",
     dependencies=[CsrfChecked],
 )
-def revoke_token(session: SessionDep, actor: ActorDep, token_id: int) -> Response:
+def revoke_token(session: CommittedSession, actor: ActorDep, token_id: int) -> Response:
     service.revoke_token(session, actor, token_id)
     return RedirectResponse("/account#tokens", status_code=303)

@@ -23,6 +23,7 @@ from steward.web.pages import figures
 from steward.web.pages.quality_pages import dataset_freshness, dataset_quality
 from steward.web.pages.render import SITE, render, url
 from steward.web.pages.standards_pages import conformance_context
+from steward.web.pages.usecase_pages import dataset_usecases
 
 router = APIRouter(include_in_schema=False)
 FREQUENCIES = {
@@ -57,6 +58,7 @@ def dataset_page(
         "standards": conformance_context(session, settings, dataset),
     }
     context.update(dataset_quality(session, dataset))
+    context.update(dataset_usecases(session, dataset))
     try:
         context.update(_rows_context(request, session, settings, dataset, base))
     except NotAuthorized as exc:

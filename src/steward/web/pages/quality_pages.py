@@ -28,6 +28,7 @@ from steward.quality import feedback
 from steward.quality import service as quality
 from steward.quality.schemas import FeedbackCreate, Freshness, HistogramBin, Profile
 from steward.web.api.deps import SessionDep
+from steward.web.auth import CSRF_FIELD, check_csrf
 from steward.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -201,6 +202,7 @@ async def submit_feedback(request: Request, dataset_id: str) -> Response:
         dataset = catalog.get_dataset(session, dataset_id)
         try:
             values = await _read_form(request)
+            check_csrf(request, values.get(CSRF_FIELD))
             _check_person(request, values)
             fields = ("message", "field", "row_reference", "email")
             data = FeedbackCreate.model_validate({key: values.get(key) or None for key in fields})
