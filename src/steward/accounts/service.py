@@ -382,3 +382,22 @@ def _agency(session: Session, slug: str) -> Agency:
     if agency is None:
         raise NotFound(f"no agency {slug!r}")
     return agency
+
+
+def data_officers(session: Session, agency_slug: str) -> list[tuple[str, str]]:
+    """The agency's data officers (active users holding `ado` there), as (name, email).
+
+    Public: the Act has each agency designate its data officer, and the portal names them.
+    """
+    agency = _agency(session, agency_slug)
+    rows = session.execute(
+        select(User.name, User.email)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(
+            RoleAssignment.agency_id == agency.id,
+            RoleAssignment.role == "ado",
+            User.is_active.is_(True),
+        )
+        .order_by(User.name)
+    )
+    return [(name, email) for name, email in rows]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from steward.accounts import service as accounts
 from steward.catalog import service
 from steward.catalog.listing import DatasetFilter
 from steward.catalog.schemas import AgencyPublic
@@ -175,6 +176,7 @@ def agency(request: Request, session: SessionDep, slug: str) -> HTMLResponse:
             "agency": found,
             "page": listed,
             "contacts": contacts,
+            "officers": accounts.data_officers(session, slug),
             "public_count": public,
         },
     )
