@@ -97,9 +97,7 @@ def review_page(
     status: Annotated[str, Query(max_length=16)] = "pending",
     agency: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
-    items = usecases.review_queue(
-        session, actor, status=status or "pending", agency=agency or None
-    )
+    items = usecases.review_queue(session, actor, status=status or "pending", agency=agency or None)
     done = request.query_params.get("done", "")
     notice = {"approve": "The use case was approved.", "reject": "The use case was rejected."}
     context = {
