@@ -16,6 +16,7 @@ from steward.query.engine import EngineLimits, QueryEngine
 from steward.usage.service import UsageTally
 from steward.web.api import accounts as accounts_api
 from steward.web.api import assessments as assessments_api
+from steward.web.api import audit as audit_api
 from steward.web.api import catalog as catalog_api
 from steward.web.api import catalog_write as catalog_write_api
 from steward.web.api import ckan as ckan_api
@@ -24,9 +25,12 @@ from steward.web.api import dcat as dcat_api
 from steward.web.api import health as health_api
 from steward.web.api import inventory as inventory_api
 from steward.web.api import plans as plans_api
+from steward.web.api import privacy as privacy_api
+from steward.web.api import progress as progress_api
 from steward.web.api import quality as quality_api
 from steward.web.api import query as query_api
 from steward.web.api import requests as requests_api
+from steward.web.api import sharing as sharing_api
 from steward.web.api import soda as soda_api
 from steward.web.api import standards as standards_api
 from steward.web.api import usage as usage_api
@@ -35,6 +39,7 @@ from steward.web.auth import AuthMiddleware
 from steward.web.pages import (
     account_pages,
     assessment_pages,
+    audit_pages,
     catalog_pages,
     classification_pages,
     console_pages,
@@ -43,9 +48,12 @@ from steward.web.pages import (
     figures,
     inventory_pages,
     plan_pages,
+    privacy_pages,
+    progress_pages,
     quality_pages,
     request_console,
     request_pages,
+    sharing_pages,
     standards_pages,
     usecase_pages,
 )
@@ -126,6 +134,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(assessments_api.router)
     app.include_router(requests_api.router)
     app.include_router(usage_api.router)
+    app.include_router(privacy_api.router)
+    app.include_router(progress_api.router)
+    app.include_router(sharing_api.router)
+    app.include_router(audit_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(account_pages.router)
     app.include_router(console_pages.router)
@@ -142,5 +154,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(request_pages.router)
     app.include_router(request_console.router)
     app.include_router(usecase_pages.router)
+    app.include_router(privacy_pages.router)
+    app.include_router(progress_pages.router)
+    app.include_router(sharing_pages.router)
+    app.include_router(audit_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -19,10 +19,14 @@ from steward.cli import (
     standards,
 )
 from steward.cli.assess import app as assess_app
+from steward.cli.audit import app as audit_app
 from steward.cli.common import StewardGroup, open_database, settings_of
+from steward.cli.consent import app as consent_app
 from steward.cli.harvest import harvest
 from steward.cli.plans import app as plan_app
+from steward.cli.progress import app as progress_app
 from steward.cli.requests import app as request_app
+from steward.cli.sharing import app as sharing_app
 from steward.cli.usage import app as usage_app
 from steward.cli.usage import cases as usecase_app
 from steward.config import load_settings
@@ -48,6 +52,10 @@ app.add_typer(assess_app, name="assess")
 app.add_typer(request_app, name="request")
 app.add_typer(usage_app, name="usage")
 app.add_typer(usecase_app, name="usecase")
+app.add_typer(progress_app, name="progress")
+app.add_typer(sharing_app, name="sharing")
+app.add_typer(audit_app, name="audit")
+app.add_typer(consent_app, name="consent")
 app.command("harvest")(harvest)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to bind (STEWARD_HOST).")]

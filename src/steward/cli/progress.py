@@ -1,0 +1,7 @@
+"""`steward progress …` (filled in by its slice)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="progress", no_args_is_help=True)

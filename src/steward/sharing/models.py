@@ -1,0 +1,3 @@
+"""Tables of this package (filled in by its slice)."""
+
+from __future__ import annotations
