@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     smtp_from: str = Field(
         default="steward@localhost", description="Sender address of Steward's emails."
     )
+    # consent registry (#10): people are known only by an HMAC of their identifiers
+    consent_key_file: Path | None = Field(
+        default=None,
+        description="File holding the consent registry's HMAC key; default `consent_key` in "
+        "the data dir, generated on first use (mode 0600).",
+    )
 
     @field_validator("request_extra_holidays", mode="before")
     @classmethod

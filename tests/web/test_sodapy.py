@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import duckdb
 import pytest
-import requests
 from sodapy import Socrata
 
+import requests
 from steward.demo.loader import DATA_DIR
 
 COVID_CSV = str(DATA_DIR / "datasets" / "covid19_tests_cases_deaths_by_town_28fr-iqnx.csv")

@@ -72,6 +72,7 @@ RULES: dict[str, Need] = {
     "privacy.view": Need.ANALYST,
     "privacy.release": Need.STEWARD,
     "privacy.approve": Need.ADO,
+    "privacy.extract": Need.STEWARD,  # research extracts: downloaded by stewards, never public
     # Open Data Access Plans and assessments (#11, steward.plans): published plans and the
     # ratings of completed maturity self-assessments are public; drafts, maturity notes and
     # everything about ethics assessments and their risks are for the agency's staff and the CDO
@@ -95,6 +96,30 @@ RULES: dict[str, Need] = {
     # dataset's agency approves it before it is shown
     "usecase.submit": Need.PUBLIC,
     "usecase.review": Need.STEWARD,
+    # the audit log and the consent registry (#10, steward.audit, steward.consent): the ADO sees
+    # the access history of the agency's data and exports it for auditors; only the CDO checks
+    # and seals the whole chain; the ADO of a program's agency manages its consent records
+    "audit.view": Need.ADO,
+    "audit.verify": Need.CDO,
+    "consent.manage": Need.ADO,
+    # progress reports and the CDO dashboard (#11, steward.progress): the CDO opens reporting
+    # periods, reviews reports and sees the state-wide picture; an agency's ADO writes and
+    # submits its report and sees its drill-down; the agency's staff read its report
+    "progress.periods": Need.SIGNED_IN,
+    "progress.open_period": Need.CDO,
+    "progress.review": Need.CDO,
+    "progress.dashboard": Need.CDO,
+    "progress.drilldown": Need.ADO,
+    "progress.view": Need.ANALYST,
+    "progress.write": Need.ADO,
+    # data sharing agreements (#10, steward.sharing): the catalog of active agreements (no named
+    # people) is public; the provider agency's ADO drafts, edits, moves and suspends; the
+    # recipient agency's ADO reads; an authorized user sees and uses their own grants
+    "sharing.catalog": Need.PUBLIC,
+    "sharing.view": Need.ADO,
+    "sharing.manage": Need.ADO,
+    "sharing.grants": Need.ADO,
+    "sharing.use": Need.SIGNED_IN,
 }
 
 

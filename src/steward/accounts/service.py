@@ -23,6 +23,7 @@ from steward.accounts.schemas import (
     UserCreate,
     UserPublic,
 )
+from steward.audit import log as audit_log
 from steward.catalog.models import Agency
 from steward.db.base import utcnow
 from steward.errors import Conflict, Invalid, NotAuthenticated, NotFound
@@ -88,6 +89,10 @@ def revoke_role(session: Session, actor: Actor, email: str, grant: RoleGrant) ->
         raise NotFound(f"{email} does not hold {_grant_label(grant)}")
     user.roles.remove(held)
     session.flush()
+    details = {"user": user.email, "role": grant.role}
+    audit_log.append(
+        session, actor=actor.label, action="role.revoke", agency_id=agency_id, details=details
+    )
     return user_public(session, user)
 
 
@@ -288,6 +293,10 @@ def _grant(session: Session, actor: Actor, user: User, grant: RoleGrant) -> None
     if any(r.role == grant.role and r.agency_id == agency_id for r in user.roles):
         raise Conflict(f"{user.email} already holds {_grant_label(grant)}")
     user.roles.append(RoleAssignment(role=grant.role, agency_id=agency_id, granted_by=actor.label))
+    details = {"user": user.email, "role": grant.role}
+    audit_log.append(
+        session, actor=actor.label, action="role.grant", agency_id=agency_id, details=details
+    )
 
 
 def _grant_agency_id(session: Session, actor: Actor, grant: RoleGrant) -> int | None:

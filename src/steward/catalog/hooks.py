@@ -33,7 +33,10 @@ CHECK: list[str] = [
     "steward.quality.check:check_version",
     "steward.classification.review:check",
 ]
-PUBLISH: list[str] = ["steward.classification.gate:check_publishable"]
+PUBLISH: list[str] = [
+    "steward.classification.gate:check_publishable",
+    "steward.privacy.gate:check_publishable",
+]
 
 
 @dataclass(frozen=True)

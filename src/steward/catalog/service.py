@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from steward.accounts.policy import Actor, require
+from steward.audit import log as audit_log
 from steward.catalog import (
     hooks,
     search,  # noqa: F401  (registers the index hooks)
@@ -179,6 +180,16 @@ def set_status(session: Session, actor: Actor, dataset_id: str, status: str) -> 
     if status == "published":
         dataset.published_at = now
     session.flush()
+    action = "dataset.publish" if status == "published" else "dataset.unpublish"
+    details = {"status": status, "access_level": dataset.access_level}
+    audit_log.append(
+        session,
+        actor=actor.label,
+        action=action,
+        agency_id=dataset.agency_id,
+        dataset_id=dataset.id,
+        details=details,
+    )
     return to_public(dataset)
 
 

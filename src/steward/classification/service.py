@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from steward.accounts.policy import SYSTEM, Actor, require
+from steward.audit import log as audit_log
 from steward.catalog.models import Dataset, Field
 from steward.catalog.public import current_version
 from steward.catalog.service import load_dataset
@@ -160,9 +161,19 @@ def record_assessment(
         review_reason="",
     )
     session.add(assessment)
+    previous = dataset.classification
     dataset.classification = outcome.level
     dataset.modified_at = utcnow()
     session.flush()
+    details = {"assessment": assessment.id, "level": outcome.level, "previous": previous}
+    audit_log.append(
+        session,
+        actor=actor.label,
+        action="classification.assess",
+        agency_id=dataset.agency_id,
+        dataset_id=dataset.id,
+        details=details,
+    )
     return AssessmentPublic.model_validate(assessment)
 
 
@@ -219,9 +230,19 @@ def decide_field(
         decided_at=utcnow(),
     )
     session.add(decision)
+    previous = field.classification
     field.classification = level
     dataset.modified_at = utcnow()
     session.flush()
+    details = {"field": field.name, "level": level, "previous": previous}
+    audit_log.append(
+        session,
+        actor=actor.label,
+        action="classification.field",
+        agency_id=dataset.agency_id,
+        dataset_id=dataset.id,
+        details=details,
+    )
     return FieldDecisionPublic.model_validate(decision)
 
 

@@ -159,15 +159,29 @@ def _primary_problem(low: float, high: float, need_low: float, need_high: float)
     return "; ".join(faults)
 
 
+def singleton_rows(table: Table, primary: Primary, suppressed: BoolArray) -> list[int]:
+    """Equations whose only hidden cells are two singletons on the same side, one of them a
+    primary cell. A total of 1 hidden beside its only non-zero part is one person counted twice:
+    nobody learns anything about anyone else from it."""
+    hidden = suppressed & ~table.structural
+    single = singletons(table)
+    found = []
+    for row in np.flatnonzero(table.hidden_per_row(hidden) == 2):
+        cells, coefs = table.equation(int(row))
+        inside = hidden[cells]
+        pair = cells[inside]
+        same_side = bool(np.sign(coefs[inside][0]) == np.sign(coefs[inside][1]))
+        if same_side and single[pair].all() and primary.mask[pair].any():
+            found.append(int(row))
+    return found
+
+
 def singleton_problems(table: Table, primary: Primary, suppressed: BoolArray) -> list[str]:
     """Equations whose only hidden cells are two singletons, one of them a primary cell."""
     hidden = suppressed & ~table.structural
-    single = singletons(table)
     problems = []
-    for row in np.flatnonzero(table.hidden_per_row(hidden) == 2):
-        cells, _ = table.equation(int(row))
-        inside = cells[hidden[cells]]
-        if single[inside].all() and primary.mask[inside].any():
-            a, b = (table.labels(int(c)) for c in inside)
-            problems.append(f"{a} and {b}: two singletons suppressed alone in one equation")
+    for row in singleton_rows(table, primary, suppressed):
+        cells, _ = table.equation(row)
+        a, b = (table.labels(int(c)) for c in cells[hidden[cells]])
+        problems.append(f"{a} and {b}: two singletons suppressed alone in one equation")
     return problems

@@ -73,10 +73,14 @@ class Protection:
             members, _ = self.table.equation(int(row))
             partners += [self.table.labels(int(m)) for m in members if self.primary.mask[m]]
         named = ", ".join(dict.fromkeys(partners[:3]))
+        chosen = (
+            "added by the repair" if "repair" in self.pattern.method else "chosen by the optimizer"
+        )
         return (
-            f"hidden so that {named} cannot be worked out from the totals"
+            f"complementary ({chosen}): hidden so that {named} cannot be worked out from the totals"
             if named
-            else "hidden so that suppressed cells elsewhere cannot be worked out"
+            else f"complementary ({chosen}): hidden so that suppressed cells elsewhere cannot "
+            "be worked out"
         )
 
     def parts(self) -> list[tuple[str, tuple[Dimension, ...], list[int]]]:
@@ -85,9 +89,11 @@ class Protection:
             return [(name, dims, cells.tolist()) for name, dims, cells in self.table.parts]
         return [("table", self.table.dims, list(range(self.table.size)))]
 
-    def rows(self, part: int = 0, *, count_name: str = "count") -> list[dict[str, str]]:
+    def rows(
+        self, part: int = 0, *, count_name: str = "count", with_reason: bool = False
+    ) -> list[dict[str, str]]:
         """The released cells of one table: per dimension its node and level, then the count
-        (empty when suppressed) and the status."""
+        (empty when suppressed) and the status (and, when asked, why it is suppressed)."""
         _name, dims, cells = self.parts()[part]
         axes = [[d.name for d in self.table.dims].index(dim.name) for dim in dims]
         found = []
@@ -101,6 +107,8 @@ class Protection:
             status = self.status(cell)
             row[count_name] = "" if status != PUBLISHED else _number(self.table.values[cell])
             row["status"] = status
+            if with_reason:
+                row["reason"] = self.explain(cell)
             found.append(row)
         return found
 

@@ -61,3 +61,21 @@ class PrivacyRelease(Base):
         ForeignKey("dataset.id", ondelete="SET NULL"), index=True
     )
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PrivacyReleaseTable(Base):
+    """The released contents of a release, one row per table (an extract has one): column
+    names and the rows as lists, with each suppressed cell's status and reason. Kept apart from
+    the release so listing releases does not read them."""
+
+    __tablename__ = "privacy_release_table"
+    __table_args__ = (UniqueConstraint("release_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("privacy_release.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    columns: Mapped[list[str]] = mapped_column(JSON)
+    rows: Mapped[list[list[Any]]] = mapped_column(JSON)

@@ -17,7 +17,7 @@ import numpy as np
 
 from steward.privacy import lp
 from steward.privacy.attacker import LinearFact
-from steward.privacy.audit import singletons
+from steward.privacy.audit import singleton_rows
 from steward.privacy.cuts import Violation, find_violations
 from steward.privacy.primary import Primary
 from steward.privacy.table import BoolArray, FloatArray, Table
@@ -146,15 +146,7 @@ class _FlowModel:
 
 def _singleton_pairs(table: Table, primary: Primary, hidden: BoolArray) -> list[int]:
     """Equations whose only hidden cells are two singletons, one of them primary."""
-    visible = hidden & ~table.structural
-    single = singletons(table)
-    found = []
-    for row in np.flatnonzero(table.hidden_per_row(visible) == 2):
-        cells, _ = table.equation(int(row))
-        inside = cells[visible[cells]]
-        if single[inside].all() and primary.mask[inside].any():
-            found.append(int(row))
-    return found
+    return singleton_rows(table, primary, hidden)
 
 
 def _third_cell(

@@ -42,7 +42,11 @@ class ReleaseCreate(BaseModel):
 
     dataset_id: str
     title: str = Field(min_length=1, max_length=300)
-    policy: str
+    policy: str = Field(min_length=1, max_length=64)
+    policy_version: int | None = Field(default=None, ge=1, description="Latest when omitted")
+    count: str | None = Field(
+        default=None, max_length=255, description="A column to sum; omitted: count the rows"
+    )
     tables: list[TableSpec] = Field(min_length=1, max_length=6)
     derive: dict[str, str] = Field(
         default_factory=dict,
@@ -50,6 +54,29 @@ class ReleaseCreate(BaseModel):
         "`age_band:COLUMN` or `text:COLUMN`",
     )
     time_limit: float = Field(default=60.0, gt=0, le=600)
+
+
+class ExtractCreate(BaseModel):
+    """A de-identified research extract: k-anonymous on its quasi-identifiers."""
+
+    dataset_id: str
+    title: str = Field(min_length=1, max_length=300)
+    k: int = Field(default=5, ge=2, le=100)
+    quasi: dict[str, str] = Field(
+        min_length=1,
+        max_length=8,
+        description="Quasi-identifiers: name -> `KIND:COLUMN` (town, month, year, age_band or "
+        "text); each is generalized along its ladder (town -> planning region, month -> year, "
+        "age band -> 20-year band) until k holds",
+    )
+    keep: list[str] = Field(
+        default_factory=list, max_length=30, description="Columns copied as they are"
+    )
+    identifier: str | None = Field(
+        default=None, description="A column replaced by a keyed pseudonym (HMAC-SHA-256)"
+    )
+    sensitive: str | None = Field(default=None, description="For l-diversity: a kept column")
+    l_diversity: int | None = Field(default=None, ge=2, le=20)
 
 
 class ReleasePublic(BaseModel):
@@ -72,9 +99,21 @@ class ReleasePublic(BaseModel):
     published_dataset_id: str | None
 
 
-class ReleaseCells(BaseModel):
-    """A release's tables with every cell's status and why it is suppressed."""
+class ReleaseTablePublic(BaseModel):
+    name: str
+    columns: list[str]
+    rows: list[list[Any]]
+    total_rows: int
+
+
+class ReleaseDetail(BaseModel):
+    """A release with its tables (each cell's status and why it is suppressed) and its audit."""
 
     release: ReleasePublic
-    tables: list[dict[str, Any]]
+    policy_rule: str
+    symbol: str
+    footnote: str
+    can_approve: bool
+    can_publish: bool
+    tables: list[ReleaseTablePublic]
     audit: dict[str, Any]

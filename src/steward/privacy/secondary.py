@@ -210,11 +210,14 @@ class _Master:
         index: list[list[int]] = []
         value: list[list[float]] = []
         for row in range(table.equation_count):
-            cells, _ = table.equation(row)
+            cells, coefs = table.equation(row)
+            side = dict(zip(cells.tolist(), np.sign(coefs).tolist(), strict=True))
             pairs = cells[single[cells] & (primary.mask[cells] | self.free[cells])]
             hidden = int(primary.mask[cells].sum())
             for p in pairs[primary.mask[pairs]]:
                 for q in pairs[pairs != p]:
+                    if side[int(q)] != side[int(p)]:
+                        continue  # a total and its part: one person counted twice
                     if hidden - 1 - int(primary.mask[q]) > 0:
                         continue  # a third primary cell is hidden there already
                     others = [int(c) for c in cells if c not in (p, q) and self.free[c]]

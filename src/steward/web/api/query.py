@@ -5,20 +5,23 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Annotated, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from steward.errors import Invalid
-from steward.query.service import PreparedQuery, prepare_query, run_query
+from steward.query.service import PreparedQuery, note_read, prepare_query, run_query
 from steward.web.api import soda_encoding as encoding
-from steward.web.api.deps import SessionDep, SettingsDep
+from steward.web.api.deps import ActorDep, SettingsDep, get_session
 from steward.web.usage import note_usage
 
 router = APIRouter(prefix="/api/v1", tags=["query"])
+# A read under a data sharing grant is audited in the same transaction: commit before answering.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 FORMATS = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
@@ -29,18 +32,25 @@ FORMATS = {
 
 @router.get(
     "/datasets/{dataset_id}/query",
-    summary="Run SoQL ($select, $where, ... as in SODA); format=json|csv|parquet|arrow (public)",
+    summary="Run SoQL ($select, $where, ... as in SODA); format=json|csv|parquet|arrow "
+    "(public; non-public datasets under a sharing grant)",
 )
 def query_dataset(
-    request: Request, session: SessionDep, settings: SettingsDep, dataset_id: str
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: ActorDep,
+    dataset_id: str,
 ) -> Response:
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
     fmt = request.query_params.get("format", "json")
     if fmt not in FORMATS:
         raise Invalid(f"format must be one of {', '.join(FORMATS)}")
-    prepared = prepare_query(session, settings, dataset_id, params)
+    purpose = request.headers.get("x-steward-purpose")
+    prepared = prepare_query(session, settings, dataset_id, params, actor, purpose)
     table = run_query(request.app.state.query_engine, prepared)
     note_usage(request, rows=table.num_rows)
+    note_read(session, prepared, table.num_rows)
     headers = {"ETag": f'"{prepared.etag}"'}
     if fmt == "json":
         return JSONResponse(_typed_json(prepared, table), headers=headers)

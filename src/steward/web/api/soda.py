@@ -13,20 +13,22 @@ from collections.abc import Iterator
 from email.utils import format_datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.orm import Session
 
 from steward.catalog import service
 from steward.errors import Invalid, NotFound
 from steward.query.service import (
     PreparedQuery,
+    note_read,
     prepare_export,
     prepare_query,
     run_query,
     stream_query,
 )
 from steward.web.api import soda_encoding as encoding
-from steward.web.api.deps import SessionDep, SettingsDep
+from steward.web.api.deps import ActorDep, SessionDep, SettingsDep, get_session
 from steward.web.api.socrata_shapes import column_json, discovery_json, view_json
 from steward.web.usage import note_usage
 
@@ -44,6 +46,9 @@ ACCEPT = [
     ("application/json", "json"),
 ]
 CORS = {"Access-Control-Allow-Origin": "*"}
+# A read under a data sharing grant is audited in the same transaction: commit before answering.
+AuditedSessionDep = Annotated[Session, Depends(get_session, scope="function")]
+PURPOSE_HEADER = "x-steward-purpose"
 
 
 def _split(name: str) -> tuple[str, str | None]:
@@ -71,6 +76,7 @@ def _headers(prepared: PreparedQuery) -> dict[str, str]:
         "Last-Modified": format_datetime(prepared.source.data_updated_at, True),
         "ETag": f'"{prepared.etag}"',
         "Cache-Control": "public, max-age=0, must-revalidate",
+        **({"Cache-Control": "private, no-store"} if prepared.grant else {}),
     }
 
 
@@ -82,21 +88,30 @@ def _not_modified(request: Request, etag: str) -> bool:
     return f'"{etag}"' in tags or "*" in tags
 
 
-@router.get("/resource/{resource}", summary="Query a dataset with SoQL (public datasets)")
+@router.get(
+    "/resource/{resource}",
+    summary="Query a dataset with SoQL (public datasets; others under a sharing grant)",
+)
 def resource(
-    request: Request, session: SessionDep, settings: SettingsDep, resource: str
+    request: Request,
+    session: AuditedSessionDep,
+    settings: SettingsDep,
+    actor: ActorDep,
+    resource: str,
 ) -> Response:
     dataset_id, ext = _split(resource)
     fmt = _negotiate(ext, request)
     params = list(request.query_params.multi_items())
-    prepared = prepare_query(session, settings, dataset_id, params)
+    purpose = request.headers.get(PURPOSE_HEADER)
+    prepared = prepare_query(session, settings, dataset_id, params, actor, purpose)
     headers = _headers(prepared)
-    if _not_modified(request, prepared.etag):
+    if _not_modified(request, prepared.etag) and prepared.grant is None:
         return Response(status_code=304, headers=headers)
     if fmt == "geojson" and not any(c.type == "point" for c in prepared.columns):
         raise Invalid(f"dataset {dataset_id} has no point column selected; GeoJSON needs one")
     table = run_query(request.app.state.query_engine, prepared)
     note_usage(request, rows=table.num_rows)
+    note_read(session, prepared, table.num_rows)
     batches = table.to_batches()
     bom = request.query_params.get("$$bom", "").lower() == "true"
     body = _encode(fmt, batches, prepared, bom=bom)
