@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from steward import __version__
 from steward.config import Settings, load_settings
+from steward.consent import keys as consent_keys
 from steward.db import Database
 from steward.query.engine import EngineLimits, QueryEngine
 from steward.usage.service import UsageTally
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     database = Database(settings.resolved_database_url)
     if migrate:
         database.migrate()
+    consent_keys.configure(settings)  # the registry key of this store, outside the database
 
     query_engine = QueryEngine(
         settings.datasets_dir,

@@ -9,6 +9,7 @@ import io
 from fastapi.testclient import TestClient
 
 from steward.accounts.policy import SYSTEM
+from steward.consent import keys
 from steward.consent import service as consent
 from steward.consent.schemas import ConsentCreate, ProgramCreate
 
@@ -24,6 +25,7 @@ SHARED = {
 def opt_out(world: World, count: int) -> set[str]:
     """Opt the first `count` generated people out of home-visiting research; their ids."""
     people = list(csv.DictReader(io.StringIO(people_csv())))[:count]
+    keys.configure(world.settings)  # the registry's keyed-hash secret for this store
     with world.database.session() as session:
         consent.create_program(
             session,

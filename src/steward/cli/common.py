@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from steward.accounts import service as accounts
 from steward.accounts.policy import Actor
 from steward.config import Settings
+from steward.consent import keys as consent_keys
 from steward.db import Database
 from steward.errors import StewardError
 
@@ -55,6 +56,7 @@ def open_database(ctx: typer.Context) -> Database:
         settings.ensure_data_dir()
         database = Database(settings.resolved_database_url)
         database.migrate()
+        consent_keys.configure(settings)  # the consent registry key of this store
         root.obj["database"] = database
         root.call_on_close(database.dispose)
     opened: Database = root.obj["database"]

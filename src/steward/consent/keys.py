@@ -43,9 +43,11 @@ def load_key(path: Path) -> bytes:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-        if not path.exists():
-            os.replace(tmp, path)
-        else:
+        try:  # a hard link creates the key only if no other process made one first
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
             tmp.unlink()
     text = path.read_text().strip()
     if len(text) < 32:
