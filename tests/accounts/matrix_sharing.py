@@ -27,7 +27,7 @@ from steward.sharing.schemas import AgreementCreate, ExtractCreate, StatusChange
 
 DATASET = "mtrx-0010"
 BASE = "/api/v1/agreements"
-PAGES = "/console/agreements"
+PAGES = "/console/sharing"
 GRANTEE = "steward@opm.ct.gov"
 
 
@@ -77,6 +77,8 @@ def setup(database: Database, settings: Settings) -> dict[str, Any]:
         values["page_moved"] = _agreement(session, "Matrix agreement for the page", [])
         values["suspended"] = _agreement(session, "Matrix agreement C", [GRANTEE])
         values["resumed"] = _agreement(session, "Matrix agreement D", [GRANTEE])
+        values["page_suspend"] = _agreement(session, "Matrix agreement E", [GRANTEE])
+        values["page_resume"] = _agreement(session, "Matrix agreement F", [GRANTEE])
         doc = documents.attach(
             session, SYSTEM, settings.data_dir, values["agreement"], "signed.txt", b"signed copy"
         )
@@ -86,6 +88,9 @@ def setup(database: Database, settings: Settings) -> dict[str, Any]:
         values["grant2"] = by_agreement[values["suspended"]]
         values["grant3"] = by_agreement[values["resumed"]]
         grants.suspend(session, SYSTEM, values["grant3"], "to be resumed by a row")
+        values["grant4"] = by_agreement[values["page_suspend"]]
+        values["grant5"] = by_agreement[values["page_resume"]]
+        grants.suspend(session, SYSTEM, values["grant5"], "to be resumed by a page row")
         grantee = accounts.actor_by_email(session, GRANTEE)
         engine = QueryEngine(settings.datasets_dir)
         made = extracts.create_extract(
@@ -219,5 +224,109 @@ ROWS: list[dict[str, Any]] = [
         "path": "/api/v1/grants/{grant_id}/resume",
         "need": "ado",
         "url": "/api/v1/grants/{grant3}/resume",
+    },
+]
+
+# the pages (sharing_pages, sharing_forms) ---------------------------------------------------
+
+PAGE_FORM = {
+    "op": "save",
+    "title": "Matrix agreement A",
+    "kind": "dsa",
+    "recipient_agency": "opm",
+    "purposes": "Matrix purpose",
+    f"fields.{DATASET}": ["town", "cases"],
+    f"identifiers.{DATASET}": "name",
+    "effective_date": date.today().isoformat(),
+    "end_date": (date.today() + timedelta(days=365)).isoformat(),
+    "program": "matrix-program",
+    "consent_purpose": "research",
+    "retention": "Five years",
+}
+ROWS += [
+    {"method": "GET", "path": "/agreements", "need": "public", "url": "/agreements"},
+    {"method": "GET", "path": PAGES, "need": "signed_in", "url": PAGES + "?status=active"},
+    {"method": "GET", "path": PAGES + "/new", "need": "ado", "url": PAGES + "/new"},
+    {
+        "method": "POST",
+        "path": PAGES + "/new",
+        "need": "ado",
+        "url": PAGES + "/new",
+        "data": {**CREATE, "op": "save", "title": "Matrix page agreement"},
+    },
+    {"method": "GET", "path": PAGES + "/import", "need": "ado", "url": PAGES + "/import"},
+    {
+        "method": "POST",
+        "path": PAGES + "/import",
+        "need": "ado",
+        "url": PAGES + "/import",
+        "files": {
+            "file": (
+                "a.csv",
+                b"title,provider,recipient_organization\nMatrix page import,dph,UConn\n",
+                "text/csv",
+            )
+        },
+    },
+    {
+        "method": "GET",
+        "path": PAGES + "/{agreement_id}",
+        "need": "ado",
+        "url": PAGES + "/{agreement}",
+    },
+    {
+        "method": "GET",
+        "path": PAGES + "/{agreement_id}/edit",
+        "need": "ado",
+        "url": PAGES + "/{agreement}/edit",
+    },
+    {
+        "method": "POST",
+        "path": PAGES + "/{agreement_id}/edit",
+        "need": "ado",
+        "url": PAGES + "/{agreement}/edit",
+        "data": PAGE_FORM,
+    },
+    {
+        "method": "POST",
+        "path": PAGES + "/{agreement_id}/status",
+        "need": "ado",
+        "url": PAGES + "/{page_moved}/status",
+        "data": {"status": "terminated", "note": "matrix"},
+    },
+    {
+        "method": "POST",
+        "path": PAGES + "/{agreement_id}/documents",
+        "need": "ado",
+        "url": PAGES + "/{agreement}/documents",
+        "files": TXT,
+    },
+    {
+        "method": "POST",
+        "path": "/console/grants/{grant_id}/suspend",
+        "need": "ado",
+        "url": "/console/grants/{grant4}/suspend",
+        "data": {"reason": "matrix page"},
+    },
+    {
+        "method": "POST",
+        "path": "/console/grants/{grant_id}/resume",
+        "need": "ado",
+        "url": "/console/grants/{grant5}/resume",
+    },
+    {"method": "GET", "path": "/console/grants", "need": "signed_in", "url": "/console/grants"},
+    {
+        "method": "POST",
+        "path": "/console/grants/{grant_id}/use",
+        "need": "signed_in",
+        "url": "/console/grants/{grant}/use",
+        "data": {"purpose": "Matrix purpose from the page"},
+    },
+    {
+        "method": "POST",
+        "path": PAGES + "/{agreement_id}/extracts",
+        "need": "signed_in",
+        "url": PAGES + "/{granted}/extracts",
+        "data": {"dataset_id": DATASET, "purpose": "Matrix page extract"},
     },
 ]

@@ -35,14 +35,21 @@ def equations(
     return found
 
 
+Bound = tuple[Mapping[int, float], float]
+"""sum(coef * cell) <= upper: what a published rate says, written by the test itself."""
+
+
 def intervals(
     values: Sequence[float],
     hidden: Sequence[bool],
     eqs: Sequence[tuple[int, list[int]]],
+    bounds: Sequence[Bound] = (),
 ) -> dict[int, tuple[float, float]]:
-    """Min and max of every hidden cell given the published ones, the equations and x >= 0."""
+    """Min and max of every hidden cell given the published ones, the equations, any other
+    published inequalities and x >= 0."""
     unknown = [i for i, h in enumerate(hidden) if h]
     column = {cell: j for j, cell in enumerate(unknown)}
+    a_ub, b_ub = _inequalities(values, column, bounds)
     rows, rhs = [], []
     for total, parts in eqs:
         coef = np.zeros(len(unknown))
@@ -61,8 +68,30 @@ def intervals(
     for cell, j in column.items():
         objective = np.zeros(len(unknown))
         objective[j] = 1.0
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        common = {"A_eq": a_eq, "b_eq": b_eq, "A_ub": a_ub, "b_ub": b_ub, "bounds": (0, None)}
+        low = linprog(objective, method="highs", **common)
+        high = linprog(-objective, method="highs", **common)
+        assert low.status in (0, 3) and high.status in (0, 3), (low.message, high.message)
         top = float("inf") if high.status == 3 else -high.fun
         found[cell] = (low.fun, top)
     return found
+
+
+def _inequalities(
+    values: Sequence[float], column: Mapping[int, int], bounds: Sequence[Bound]
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    rows, rhs = [], []
+    for coefs, upper in bounds:
+        row = np.zeros(len(column))
+        constant = 0.0
+        for cell, coef in coefs.items():
+            if cell in column:
+                row[column[cell]] += coef
+            else:
+                constant += coef * values[cell]
+        if row.any():
+            rows.append(row)
+            rhs.append(upper - constant)
+    if not rows:
+        return None, None
+    return np.array(rows), np.array(rhs)

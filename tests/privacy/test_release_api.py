@@ -73,13 +73,18 @@ def test_a_release_over_the_api_is_published_and_the_raw_rows_never_are(
     assert bad.status_code == 404 and "no policy" in bad.json()["error"]["message"]
     bad = client.post(f"{PRIVACY}/releases", json={**RELEASE, "tables": []}, headers=steward)
     assert bad.status_code in (400, 422)
-    made = client.post(f"{PRIVACY}/releases", json=RELEASE, headers=steward)
+    rated = {**RELEASE, "tables": [{**t, "percent": True} for t in RELEASE["tables"]]}
+    negative = {**rated, "tables": [{**RELEASE["tables"][0], "rate_per": 0}]}
+    assert client.post(f"{PRIVACY}/releases", json=negative, headers=steward).status_code == 400
+    made = client.post(f"{PRIVACY}/releases", json=rated, headers=steward)
     assert made.status_code == 201, made.text
     release = made.json()
     assert release["passed"] and release["summary"]["secondary"] > 0
+    assert release["summary"]["rates"]["columns"] == ["percent"]
     url = f"{PRIVACY}/releases/{release['id']}"
     detail = client.get(url + "?limit=5", headers=analyst).json()
     assert [t["name"] for t in detail["tables"]] == ["town_year", "region_race_sex"]
+    assert "percent_status" in detail["tables"][1]["columns"]
     assert len(detail["tables"][0]["rows"]) == 5 and detail["audit"]["passed"]
     assert client.get(url).status_code == 401
     assert client.post(url + "/approve", headers=steward).status_code == 403
@@ -195,6 +200,8 @@ def test_the_console_pages_make_approve_and_publish_a_release(
 ) -> None:
     _sign_in(client, "steward@ocme.ct.gov")
     form = client.get("/console/privacy/new").text
+    assert f'<option value="{ME}"' in form and "<code>residence_city</code>" in form
+    assert "<code>Residence City</code>" not in form
     data = {
         "csrf_token": _token(form),
         "dataset_id": ME,
@@ -205,14 +212,21 @@ def test_the_console_pages_make_approve_and_publish_a_release(
         "table1": "town=ct_town_county, year",
         "table2_name": "region_sex",
         "table2": "town=ct_town_region:planning_region, sex",
+        "table1_percent": "1",
+        "table1_rate_per": "100000",
+        "population_year": "2019",
     }
     bad = client.post("/console/privacy", data={**data, "table1": "nope"})
     assert bad.status_code == 400 and "no column" in bad.text
+    assert 'name="table1_percent" value="1" checked' in bad.text
+    worse = client.post("/console/privacy", data={**data, "table1_rate_per": "-3"})
+    assert worse.status_code == 400 and "rate_per" in worse.text
     made = client.post("/console/privacy", data=data, follow_redirects=False)
     assert made.status_code == 303, made.text
     page = client.get(made.headers["location"])
     assert "secondary" in page.text and "complementary" in page.text
     assert "between 1 and 10" in page.text and "Approve the release" not in page.text
+    assert 'id="release-rates"' in page.text and '<th scope="col">percent_status</th>' in page.text
     assert client.post(made.headers["location"] + "/approve", data={}).status_code == 403
     listed = client.get("/console/privacy")
     assert "Deaths by town and year" in listed.text
@@ -227,6 +241,11 @@ def test_the_console_pages_make_approve_and_publish_a_release(
     assert "the public dataset" in done.text
     rows = list(csv.DictReader(io.StringIO(_public_csv(client, done.text))))
     assert {row["table"] for row in rows} == {"town_year", "region_sex"}
+    town_rows = [row for row in rows if row["table"] == "town_year"]
+    assert any(row["percent_status"] == "published" and row["percent"] for row in town_rows)
+    assert all(row["percent"] == "" for row in rows if row["table"] == "region_sex")
+    hartford = next(r for r in town_rows if r["town"] == "Hartford" and r["year"] == "Total")
+    assert hartford["rate_per_100000_status"] == "published"
 
 
 def _public_csv(client: TestClient, html: str) -> str:

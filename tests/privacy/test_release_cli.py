@@ -79,10 +79,14 @@ def test_define_a_policy_make_approve_and_publish_a_release(world: World) -> Non
         "town_year",
         "--table",
         "region_race_sex=town=ct_town_region:planning_region,race,sex",
+        "--percent",
+        "--rate-per",
+        "100000",
         as_=steward,
     )
     found = re.search(r"Release (\d+) \(draft\): .* primary .* secondary .* audit passed", out)
     assert found, out
+    assert re.search(r"Rates percent, rate_per_100000: \d+ published.* constraints", out), out
     release = found.group(1)
     listed = run(world, "privacy", "release", "list", as_="analyst@ocme.ct.gov")
     assert f"{release:>4} table" in listed and "passed" in listed
@@ -93,6 +97,22 @@ def test_define_a_policy_make_approve_and_publish_a_release(world: World) -> Non
     out = run(world, "privacy", "release", "publish", release, as_=steward)
     assert re.search(r"published as dataset [a-z0-9]{4}-[a-z0-9]{4}", out)
     run(world, "privacy", "table", ME, "--policy", "cms", "--dim", "nope", as_=steward, ok=False)
+    bad_year = ["--population-year", "1990", "--rate-per", "1000"]
+    bad_year += ["--derive", "t=town:residence_city"]
+    out = run(
+        world,
+        "privacy",
+        "table",
+        ME,
+        "--policy",
+        "cms",
+        "--dim",
+        "t=ct_town_county",
+        *bad_year,
+        as_=steward,
+        ok=False,
+    )
+    assert "no town populations for 1990" in out
 
 
 def test_deidentify_writes_a_k_anonymous_extract(world: World, tmp_path: Path) -> None:

@@ -14,14 +14,15 @@ import typer
 
 from steward.cli.common import actor_of, echo_json, fail, open_database, settings_of
 from steward.query.engine import QueryEngine
-from steward.sharing import agreements, extracts, grants, importer, templates
+from steward.requests import outbox
+from steward.sharing import agreements, export, extracts, grants, importer, reminders, templates
 from steward.sharing.schemas import AgreementCreate, ExtractCreate, StatusChange
 
 app = typer.Typer(
     help="Data sharing agreements and grants (act with --as EMAIL).", no_args_is_help=True
 )
 agreement_app = typer.Typer(
-    help="Agreements: create, show, list, status, import, render.", no_args_is_help=True
+    help="Agreements: create, show, list, status, import, export, render.", no_args_is_help=True
 )
 grant_app = typer.Typer(help="Grants: list, suspend, resume.", no_args_is_help=True)
 app.add_typer(agreement_app, name="agreement")
@@ -112,7 +113,7 @@ def import_file(
     ctx: typer.Context, path: Annotated[Path, typer.Argument(help="CSV or XLSX")]
 ) -> None:
     """Import agreements from a spreadsheet, all or nothing (ado of each provider)."""
-    content = path.read_bytes()
+    content = _read(path)
     with open_database(ctx).session() as session:
         result = importer.import_file(session, actor_of(ctx, session), path.name, content)
     typer.echo(f"Imported {result.created} agreements: {', '.join(map(str, result.ids))}")
@@ -129,8 +130,35 @@ def render(
     """Write the agreement (or its consent form) filled in as HTML, DOCX or PDF."""
     with open_database(ctx).session() as session:
         made = templates.render(session, actor_of(ctx, session), agreement_id, fmt, document)  # type: ignore[arg-type]
-    output.write_bytes(made.content)
+    _write(output, made.content)
     typer.echo(f"Wrote {output} ({len(made.content):,} bytes)")
+
+
+@agreement_app.command("export")
+def export_file(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx")] = "csv",
+) -> None:
+    """The agreements you may read as CSV or XLSX in the import columns, for auditors."""
+    with open_database(ctx).session() as session:
+        content = export.export_file(session, actor_of(ctx, session), fmt)
+    _write(output, content)
+    typer.echo(f"Wrote {output} ({len(content):,} bytes)")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
 @grant_app.command("list")
@@ -195,8 +223,28 @@ def extract(
         )
         found = extracts.open_extract(session, actor, settings.data_dir, agreement_id, made.id)
     if output is not None:
-        output.write_bytes(found.path.read_bytes())
+        _write(output, found.path.read_bytes())
     typer.echo(
         f"Extract {made.id}: {made.row_count} rows, "
         f"{made.excluded_opted_out} people left out (opted out)"
+    )
+
+
+@app.command("remind")
+def remind(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Remind the provider ADOs of agreements inside their renewal window, then send the outbox
+    (cron-able; each officer once per term)."""
+    settings = settings_of(ctx)
+    database = open_database(ctx)
+    with database.session() as session:
+        run = reminders.remind(session, actor_of(ctx, session), settings.site_url or "")
+    delivery = outbox.deliver(database, settings)
+    run = run.model_copy(update={"sent": delivery.sent, "failed": delivery.failed})
+    if as_json:
+        echo_json(run)
+        return
+    typer.echo(
+        f"{run.as_of}: {run.checked} active agreements, {len(run.due)} due for renewal, "
+        f"{run.queued} reminders queued, {run.already_reminded} already sent; "
+        f"{run.sent} emailed, {run.failed} failed"
     )

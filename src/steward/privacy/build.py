@@ -20,10 +20,20 @@ from typing import Any
 
 from steward.errors import Invalid
 from steward.privacy.deid import SUPPRESSED, Extract, k_anonymize, pseudonym
-from steward.privacy.engine import Protection, protect_table
+from steward.privacy.engine import Protection, protect_table, reaudit
 from steward.privacy.inner import ct_town_populations, parse_dimensions, table_from_rows
 from steward.privacy.linked import link
 from steward.privacy.policy import Policy
+from steward.privacy.rates import (
+    PERCENT,
+    Rate,
+    cell_populations,
+    make_rates,
+    rate_column,
+    rate_facts,
+    secure_rates,
+    share_cells,
+)
 from steward.privacy.source import derive_value
 from steward.privacy.table import Table
 
@@ -102,16 +112,91 @@ def protect_built(built: BuiltTables, policy: Policy, time_limit: float) -> Prot
     )
 
 
+@dataclass(frozen=True)
+class RateAsk:
+    """The rate columns one table asks for: its share of the row total, a rate per residents."""
+
+    percent: bool = False
+    per: int | None = None
+
+
+PartRates = dict[str, list[Rate]]
+
+
+def protect_rates(
+    protection: Protection,
+    asks: Sequence[RateAsk],
+    area_dimension: str | None,
+    population_year: int = 2020,
+) -> list[PartRates]:
+    """Each table's rate columns (aligned with its cells) under the protection's policy; the
+    protection's audit is replaced by one that includes every fact the rates publish, after
+    withholding the rates that would give a suppressed cell away."""
+    table, policy = protection.table, protection.policy
+    suppressed = protection.pattern.suppressed
+    populations = None
+    found: list[PartRates] = []
+    for (_name, dims, cells), ask in zip(protection.parts(), asks, strict=True):
+        columns: PartRates = {}
+        if ask.percent:
+            rows = share_cells(table, dims, cells)
+            pairs = [(c, d, float(table.values[d])) for c, d in zip(cells, rows, strict=True)]
+            columns[PERCENT] = make_rates(table, suppressed, policy, PERCENT, 100.0, pairs)
+        if ask.per:
+            if populations is None:
+                people = ct_town_populations(str(population_year))
+                populations = cell_populations(table, area_dimension, people)
+            by_people = [(c, None, float(populations[c])) for c in cells]
+            name = rate_column(ask.per)
+            columns[name] = make_rates(table, suppressed, policy, name, ask.per, by_people)
+        found.append(columns)
+    every = [rate for part in found for rates in part.values() for rate in rates]
+    if every:
+        protection.audit = secure_rates(
+            table, suppressed, every, policy, lambda facts: reaudit(protection, facts)
+        )
+    return found
+
+
+def rates_summary(protection: Protection, found: Sequence[PartRates]) -> dict[str, Any]:
+    """How many rates each status holds, and how many facts the audit took from them."""
+    every = [rate for part in found for rates in part.values() for rate in rates]
+    statuses: dict[str, int] = {}
+    for rate in every:
+        statuses[rate.status] = statuses.get(rate.status, 0) + 1
+    columns = sorted({name for part in found for name in part})
+    counts = protection.table.top is None
+    facts = rate_facts(every, protection.policy, counts)
+    return {"columns": columns, "statuses": statuses, "facts": len(facts)}
+
+
 def released_tables(
-    protection: Protection, names: Sequence[str], count_name: str
+    protection: Protection,
+    names: Sequence[str],
+    count_name: str,
+    rates: Sequence[PartRates] = (),
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
-    """Each table as (name, columns, rows): the cells with their status and, for a suppressed
-    one, why."""
+    """Each table as (name, columns, rows): the cells with their status, then each rate and its
+    status, then, for a suppressed cell, why."""
     found = []
+    decimals = protection.policy.percent_decimals
     for part, name in enumerate(names):
         rows = protection.rows(part, count_name=count_name, with_reason=True)
         columns = list(rows[0]) if rows else []
-        found.append((name, columns, [[row[c] for c in columns] for row in rows]))
+        extra = rates[part] if part < len(rates) else {}
+        if extra:
+            columns = columns[:-1]
+            for column in extra:
+                columns += [column, f"{column}_status"]
+            columns.append("reason")
+        table_rows = []
+        for position, row in enumerate(rows):
+            for column, values in extra.items():
+                rate = values[position]
+                row[column] = "" if rate.shown is None else f"{rate.shown:.{decimals}f}"
+                row[f"{column}_status"] = rate.status
+            table_rows.append([row[c] for c in columns])
+        found.append((name, columns, table_rows))
     return found
 
 

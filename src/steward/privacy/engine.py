@@ -25,7 +25,7 @@ from steward.privacy.audit import AuditReport, audit
 from steward.privacy.policy import Policy
 from steward.privacy.primary import Primary, find_primary
 from steward.privacy.secondary import Options, Pattern, protect
-from steward.privacy.table import Dimension, Table
+from steward.privacy.table import BoolArray, Dimension, Table
 
 PUBLISHED, PRIMARY, SECONDARY = "published", "primary", "secondary"
 
@@ -134,16 +134,37 @@ def protect_table(
         singleton_rule=policy.singleton_rule,
     )
     pattern = protect(table, primary, options, facts)
+    report = _audit(table, policy, primary, pattern.suppressed, facts)
+    return Protection(table, policy, primary, pattern, report)
+
+
+def reaudit(protection: Protection, facts: Sequence[LinearFact]) -> AuditReport:
+    """The audit of a protection's pattern with other published facts (rates) included."""
+    return _audit(
+        protection.table,
+        protection.policy,
+        protection.primary,
+        protection.pattern.suppressed,
+        facts,
+    )
+
+
+def _audit(
+    table: Table,
+    policy: Policy,
+    primary: Primary,
+    suppressed: BoolArray,
+    facts: Sequence[LinearFact],
+) -> AuditReport:
     small = np.array([policy.is_small(v) for v in table.values], dtype=bool)
-    report = audit(
+    return audit(
         table,
         primary,
-        pattern.suppressed,
+        suppressed,
         facts=facts,
         small=small,
         singleton_rule=policy.singleton_rule,
     )
-    return Protection(table, policy, primary, pattern, report)
 
 
 def interval_text(low: float, high: float) -> str:

@@ -23,6 +23,7 @@ from steward.catalog.versions import ingest_version
 from steward.classification.service import record_public_assessment
 from steward.errors import Conflict
 from steward.privacy.models import PrivacyRelease, PrivacyReleaseTable
+from steward.privacy.rates import STATUS_MEANING
 from steward.privacy.releases import load_release, release_public, release_tables
 from steward.privacy.schemas import ReleasePublic
 
@@ -46,13 +47,17 @@ def published_csv(tables: list[PrivacyReleaseTable]) -> str:
     for table in tables:
         for row in table.rows:
             values = dict(zip(table.columns, row, strict=True))
-            writer.writerow([table.name, *(_cell(values, c) for c in columns[1:])])
+            writer.writerow([table.name, *(_cell(values, c, c in dims) for c in columns[1:])])
     return out.getvalue()
 
 
-def _cell(values: dict[str, object], column: str) -> object:
+def _cell(values: dict[str, object], column: str, is_dimension: bool) -> object:
+    """A table's value in the column; a dimension it lacks is at its total, a rate column it
+    lacks is empty."""
     if column in values:
         return values[column]
+    if not is_dimension:
+        return ""
     return "total" if column.endswith("_level") else "Total"
 
 
@@ -70,8 +75,23 @@ def _description(release: PrivacyRelease, source_title: str) -> str:
         f"publish) or `secondary` (hidden so that a primary cell cannot be worked out). "
         f"{summary.get('primary', 0)} primary and {summary.get('secondary', 0)} secondary cells; "
         f"every suppressed cell passed an independent audit. "
-        f"{release.policy_rules.get('footnote', '')}"
+        f"{_rates_note(release)}{release.policy_rules.get('footnote', '')}"
     ).strip()
+
+
+def _rates_note(release: PrivacyRelease) -> str:
+    columns = release.summary.get("rates", {}).get("columns", [])
+    if not columns:
+        return ""
+    decimals = release.policy_rules.get("percent_decimals", 1)
+    year = release.parameters.get("population_year", 2020)
+    meaning = "; ".join(f"`{code}`: {text}" for code, text in STATUS_MEANING.items())
+    return (
+        f"Rate columns ({', '.join(columns)}): `percent` is the cell's share of its row total, "
+        f"`rate_per_N` its count per N residents of its area (DPH population estimates for "
+        f"{year}); both rounded to {decimals} decimal(s). Each `<column>_status` says why a "
+        f"rate is empty ({meaning}); the audit included every published rate. "
+    )
 
 
 def publish_release(

@@ -22,6 +22,7 @@ from steward.catalog.versions import version_file
 from steward.db.base import utcnow
 from steward.errors import Conflict, Invalid, NotAuthorized, NotFound
 from steward.privacy import build
+from steward.privacy.inner import ct_town_populations
 from steward.privacy.models import PrivacyRelease, PrivacyReleaseTable
 from steward.privacy.policy import Policy, policy_from_dict
 from steward.privacy.schemas import (
@@ -29,6 +30,7 @@ from steward.privacy.schemas import (
     ReleaseCreate,
     ReleaseDetail,
     ReleasePublic,
+    ReleaseSource,
     ReleaseTablePublic,
 )
 from steward.privacy.service import stored_policy
@@ -77,6 +79,27 @@ def _source_rows(
     return version.number, read_columns(path, wanted)
 
 
+def release_sources(session: Session, actor: Actor) -> list[ReleaseSource]:
+    """The datasets (with rows) the actor may release from: those of the agencies where they
+    are a steward (every one for the CDO); non-public ones first."""
+    require(actor, "console.view", what="the datasets to release from")
+    query = select(Dataset).where(Dataset.versions.any()).order_by(Dataset.title)
+    if not (actor.is_cdo or actor.is_system):
+        query = query.where(Dataset.agency_id.in_(actor.agencies("steward")))
+    found = [
+        ReleaseSource(
+            id=dataset.id,
+            title=dataset.title,
+            agency=dataset.agency.slug,
+            classification=dataset.classification,
+            access_level=dataset.access_level,
+            fields=[(field.name, field.type) for field in dataset.fields],
+        )
+        for dataset in session.scalars(query).unique()
+    ]
+    return sorted(found, key=lambda source: source.access_level == "public")
+
+
 def _authorized_source(session: Session, actor: Actor, dataset_id: str) -> Dataset:
     dataset = load_dataset(session, dataset_id)
     require(actor, "privacy.release", dataset.agency_id, what=f"a release of {dataset.id}")
@@ -90,6 +113,8 @@ def create_table_release(
     the result and store it as a draft release."""
     dataset = _authorized_source(session, actor, data.dataset_id)
     policy, policy_version = stored_policy(session, data.policy, data.policy_version)
+    if any(table.rate_per for table in data.tables):
+        ct_town_populations(str(data.population_year))  # an unknown year fails before the work
     options = [option for table in data.tables for option in table.dims]
     derive = build.implicit_derivations(options, parse_derivations(data.derive))
     dim_columns = build.referenced_columns(options)
@@ -100,20 +125,23 @@ def create_table_release(
     rows, left_out = derived_rows(raw, derive)
     built = build.build_tables(rows, data.count, [(t.name, t.dims) for t in data.tables])
     protection = build.protect_built(built, policy, data.time_limit)
+    asks = [build.RateAsk(t.percent, t.rate_per) for t in data.tables]
+    rates = build.protect_rates(protection, asks, built.area_dimension, data.population_year)
     summary = {
         **build.summary_of(protection),
         "rows_read": len(raw),
         "rows_used": len(rows),
         "left_out": left_out,
+        "rates": build.rates_summary(protection, rates),
     }
     release = _new_release(session, actor, dataset, number, "table", data.title, policy)
     release.policy_version = policy_version
     release.parameters = data.model_dump(exclude={"title"})
     release.summary = summary
-    release.audit = protection.audit.to_dict()
+    release.audit = {**protection.audit.to_dict(), "rate_facts": summary["rates"]["facts"]}
     release.passed = protection.audit.passed
     names = [t.name for t in data.tables]
-    tables = build.released_tables(protection, names, built.count_name)
+    tables = build.released_tables(protection, names, built.count_name, rates)
     return _store(session, release, tables)
 
 

@@ -35,6 +35,18 @@ class TableSpec(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     dims: list[str] = Field(min_length=1)
+    percent: bool = Field(
+        default=False,
+        description="Add each cell's percentage of its row total (the cell with every dimension "
+        "but the first at its total), rounded per the policy",
+    )
+    rate_per: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000_000,
+        description="Add a rate per this many residents (e.g. 100000) of the cell's area, from "
+        "the bundled DPH town population estimates",
+    )
 
 
 class ReleaseCreate(BaseModel):
@@ -54,6 +66,12 @@ class ReleaseCreate(BaseModel):
         "`age_band:COLUMN` or `text:COLUMN`",
     )
     time_limit: float = Field(default=60.0, gt=0, le=600)
+    population_year: int = Field(
+        default=2020,
+        ge=1900,
+        le=2100,
+        description="Year of the DPH population estimates for rates per residents (1996-2020)",
+    )
 
 
 class ExtractCreate(BaseModel):
@@ -77,6 +95,18 @@ class ExtractCreate(BaseModel):
     )
     sensitive: str | None = Field(default=None, description="For l-diversity: a kept column")
     l_diversity: int | None = Field(default=None, ge=2, le=20)
+
+
+class ReleaseSource(BaseModel):
+    """A dataset the actor may make a release from, and its columns."""
+
+    id: str
+    title: str
+    agency: str
+    classification: str
+    access_level: str
+    fields: list[tuple[str, str]]
+    """(name, type) of each column, in order."""
 
 
 class ReleasePublic(BaseModel):

@@ -10,7 +10,7 @@ transaction.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from steward.query.translate import compile_query
 from steward.sharing import lifecycle, shapes
 from steward.sharing.models import AccessGrant, Agreement, AgreementEvent, SharedDataset
 from steward.sharing.schemas import (
+    STATUSES,
     AgreementCreate,
     AgreementFields,
     AgreementPublic,
@@ -70,8 +71,18 @@ def today() -> date:
 # reading -----------------------------------------------------------------------------------
 
 
+MAX_ID = 2**31 - 1  # the largest id a row can have (a PostgreSQL `integer`)
+Row = TypeVar("Row")
+
+
+def get_row(session: Session, model: type[Row], row_id: int) -> Row | None:
+    """The row with this id, or None; an id no row can have is not looked up (SQLite and
+    PostgreSQL refuse integers past their range)."""
+    return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
 def load_agreement(session: Session, agreement_id: int) -> Agreement:
-    agreement = session.get(Agreement, agreement_id)
+    agreement = get_row(session, Agreement, agreement_id)
     if agreement is None:
         raise NotFound(f"no agreement {agreement_id}")
     return agreement
@@ -83,7 +94,9 @@ def may_view(actor: Actor, agreement: Agreement) -> bool:
     recipient = agreement.recipient_agency_id
     if recipient is not None and permits(actor, "sharing.view", recipient):
         return True
-    return actor.user_id is not None and any(g.user_id == actor.user_id for g in agreement.grants)
+    return actor.user_id is not None and any(
+        g.user_id == actor.user_id and g.revoked_at is None for g in agreement.grants
+    )
 
 
 def viewable(session: Session, actor: Actor, agreement_id: int) -> Agreement:
@@ -117,6 +130,8 @@ def list_agreements(
 ) -> list[AgreementSummary]:
     """The agreements the actor may read, newest first; `agency` matches either party."""
     require(actor, "sharing.use", what="the list of agreements")
+    if status is not None and status not in STATUSES:
+        raise Invalid(f"status must be one of {', '.join(STATUSES)}")
     query = select(Agreement).order_by(Agreement.id.desc())
     if agency:
         found = get_agency(session, agency).id
@@ -158,7 +173,7 @@ def create_agreement(session: Session, actor: Actor, data: AgreementCreate) -> A
         updated_by=actor.label,
     )
     session.add(agreement)
-    _apply(session, agreement, data)
+    _apply(session, actor, agreement, data)
     session.flush()
     note(session, agreement, actor, "created", to_status="draft")
     audit_change(session, actor, agreement, "agreement.create", {"title": agreement.title})
@@ -173,7 +188,9 @@ def update_agreement(
     if agreement.status == "terminated":
         raise Conflict(f"agreement {agreement_id} is terminated and can no longer be changed")
     changed = sorted(data.model_dump(exclude_unset=True))
-    _apply(session, agreement, data)
+    _apply(session, actor, agreement, data)
+    if agreement.status == "active" and agreement.end_date is None:
+        raise Invalid("an active agreement needs an end date (it is when access stops)")
     agreement.updated_at, agreement.updated_by = utcnow(), actor.label
     session.flush()
     note(session, agreement, actor, "updated", note_text="changed: " + ", ".join(changed))
@@ -244,7 +261,7 @@ def audit_change(
     )
 
 
-def _apply(session: Session, agreement: Agreement, data: AgreementFields) -> None:
+def _apply(session: Session, actor: Actor, agreement: Agreement, data: AgreementFields) -> None:
     given = data.model_dump(exclude_unset=True)
     for name in SIMPLE:
         if name in given and (given[name] is not None or name in NULLABLE):
@@ -261,7 +278,7 @@ def _apply(session: Session, agreement: Agreement, data: AgreementFields) -> Non
     if data.datasets is not None:
         _set_datasets(session, agreement, data.datasets)
     if data.authorized_users is not None:
-        _set_users(session, agreement, data.authorized_users)
+        _set_users(session, actor, agreement, data.authorized_users)
     if (
         agreement.effective_date
         and agreement.end_date
@@ -277,9 +294,11 @@ def _set_datasets(session: Session, agreement: Agreement, items: list[SharedData
     """Replace the shared datasets (rows kept per dataset, so no unique clash on flush)."""
     current = {s.dataset_id: s for s in agreement.datasets}
     wanted: list[SharedDataset] = []
+    named = [item.dataset_id for item in items]
+    twice = next((d for d in named if named.count(d) > 1), None)
+    if twice is not None:
+        raise Invalid(f"dataset {twice} is named twice")
     for item in items:
-        if any(w.dataset_id == item.dataset_id for w in wanted):
-            raise Invalid(f"dataset {item.dataset_id} is named twice")
         dataset = load_dataset(session, item.dataset_id)
         check_shared(dataset, agreement.provider_agency_id or agreement.provider.id, item)
         row = current.get(dataset.id) or SharedDataset(dataset=dataset)
@@ -311,17 +330,35 @@ def check_row_filter(dataset: Dataset, row_filter: str) -> None:
         raise Invalid(f"the row filter of {dataset.id} is not valid SoQL: {exc.message}") from exc
 
 
-def _set_users(session: Session, agreement: Agreement, emails: list[str]) -> None:
+def _set_users(session: Session, actor: Actor, agreement: Agreement, emails: list[str]) -> None:
+    """Name the authorized users. A user taken off keeps their grant, revoked, so the use
+    sessions and extracts made under it stay on record; named again, it is restored."""
     users = {u.email: u for u in session.scalars(select(User).where(User.email.in_(emails)))}
     unknown = [email for email in emails if email not in users]
     if unknown:
         raise Invalid(f"no Steward user {unknown[0]!r}: authorized users must have an account")
     keep = {users[e].id for e in emails}
-    agreement.grants = [g for g in agreement.grants if g.user_id in keep]
-    have = {g.user_id for g in agreement.grants}
+    have = {g.user_id: g for g in agreement.grants}
+    for grant in agreement.grants:
+        if grant.user_id not in keep and grant.revoked_at is None:
+            grant.revoked_at, grant.revoked_by = utcnow(), actor.label
+            _note_grant(session, actor, agreement, grant, "grant.revoke")
     for email in emails:
-        if users[email].id not in have:
+        known = have.get(users[email].id)
+        if known is None:
             agreement.grants.append(AccessGrant(user=users[email]))
+        elif known.revoked_at is not None:
+            known.revoked_at = known.revoked_by = None
+            _note_grant(session, actor, agreement, known, "grant.restore")
+
+
+def _note_grant(
+    session: Session, actor: Actor, agreement: Agreement, grant: AccessGrant, action: str
+) -> None:
+    verb = "revoked (taken off the agreement)" if action == "grant.revoke" else "restored"
+    note(session, agreement, actor, action, note_text=f"grant of {grant.user.email} {verb}")
+    details = {"grant_id": grant.id, "user": grant.user.email}
+    audit_change(session, actor, agreement, action, details)
 
 
 def set_imported_status(session: Session, actor: Actor, agreement_id: int, status: str) -> None:

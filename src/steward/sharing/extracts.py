@@ -184,7 +184,7 @@ def open_extract(
 ) -> Download:
     """The file, for the grantee who made it (while the grant is in force) or the provider's ADO."""
     require(actor, "sharing.use", what=f"extract {extract_id}")
-    extract = session.get(Extract, extract_id)
+    extract = agreements.get_row(session, Extract, extract_id)
     if extract is None or extract.agreement_id != agreement_id:
         raise NotFound(f"agreement {agreement_id} has no extract {extract_id}")
     if not _readable(session, actor, extract):

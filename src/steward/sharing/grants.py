@@ -65,7 +65,7 @@ def my_grants(session: Session, actor: Actor) -> list[GrantPublic]:
 
 def own_grant(session: Session, actor: Actor, grant_id: int) -> AccessGrant:
     require(actor, "sharing.use", what=f"grant {grant_id}")
-    grant = session.get(AccessGrant, grant_id)
+    grant = agreements.get_row(session, AccessGrant, grant_id)
     if grant is None or grant.user_id != actor.user_id:
         raise NotFound(f"you have no grant {grant_id}")
     return grant
@@ -208,7 +208,7 @@ def agency_grants(session: Session, actor: Actor, slug: str) -> list[GrantPublic
 
 
 def _managed_grant(session: Session, actor: Actor, grant_id: int) -> AccessGrant:
-    grant = session.get(AccessGrant, grant_id)
+    grant = agreements.get_row(session, AccessGrant, grant_id)
     if grant is None:
         raise NotFound(f"no grant {grant_id}")
     provider = grant.agreement.provider
@@ -216,9 +216,18 @@ def _managed_grant(session: Session, actor: Actor, grant_id: int) -> AccessGrant
     return grant
 
 
+def _refuse_revoked(grant: AccessGrant) -> None:
+    if grant.revoked_at is not None:
+        raise Conflict(
+            f"grant {grant.id} is revoked: name {grant.user.email} on the agreement again to "
+            "restore it"
+        )
+
+
 def suspend(session: Session, actor: Actor, grant_id: int, reason: str = "") -> GrantPublic:
     """Stop a grant at once (until resumed)."""
     grant = _managed_grant(session, actor, grant_id)
+    _refuse_revoked(grant)
     if grant.suspended_at is not None:
         raise Conflict(f"grant {grant_id} is already suspended")
     grant.suspended_at, grant.suspended_by, grant.suspend_reason = now(), actor.label, reason
@@ -228,6 +237,7 @@ def suspend(session: Session, actor: Actor, grant_id: int, reason: str = "") -> 
 
 def resume(session: Session, actor: Actor, grant_id: int) -> GrantPublic:
     grant = _managed_grant(session, actor, grant_id)
+    _refuse_revoked(grant)
     if grant.suspended_at is None:
         raise Conflict(f"grant {grant_id} is not suspended")
     grant.suspended_at = grant.suspended_by = grant.suspend_reason = None

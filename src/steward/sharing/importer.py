@@ -45,8 +45,13 @@ COLUMNS = (
     "end_date",
     "renewal_reminder_days",
     "status",
+    "program",
+    "consent_purpose",
+    "redisclosure",
+    "destruction_certificate",
 )
 LISTS = {"purposes", "legal_authorities", "authorized_users"}
+FORMULA_START = ("=", "+", "-", "@")
 MAX_ROWS = 2000
 
 
@@ -85,7 +90,9 @@ def _cell(value: Any) -> Any:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return "" if value is None else str(value).strip()
+    text = "" if value is None else str(value).strip()
+    # an exported cell that a spreadsheet would read as a formula carries a leading quote
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
 
 
 def _datasets(text: str) -> list[dict[str, Any]]:
@@ -158,6 +165,7 @@ def _create(
                 ids.append(made.id)
         except StewardError as exc:
             if exc.status in (401, 403):
+                savepoint.rollback()  # nothing stays, whatever the caller does next
                 raise
             errors.append(f"row {number}: {exc.message}")
     if errors:

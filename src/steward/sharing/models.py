@@ -91,8 +91,8 @@ class SharedDataset(Base):
 
 
 class AccessGrant(Base):
-    """An authorized user of an agreement: query access while the agreement is in force and the
-    grant is not suspended by the provider's data officer."""
+    """An authorized user of an agreement: query access while the agreement is in force, the
+    grant is not suspended by the provider's data officer and not revoked."""
 
     __tablename__ = "sharing_grant"
     __table_args__ = (UniqueConstraint("agreement_id", "user_id"),)
@@ -106,6 +106,10 @@ class AccessGrant(Base):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_by: Mapped[str | None] = mapped_column(String(320))
     suspend_reason: Mapped[str | None] = mapped_column(Text)
+    # a user taken off the agreement: the grant is revoked, not deleted, so its use sessions
+    # and extracts stay on record (named again, the same grant is restored)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(320))
 
     agreement: Mapped[Agreement] = relationship(back_populates="grants", lazy="joined")
     user: Mapped[User] = relationship(lazy="joined")

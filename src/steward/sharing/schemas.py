@@ -208,11 +208,12 @@ class GrantPublic(BaseModel):
     provider_name: str
     user_email: str
     user_name: str
-    state: str  # active | suspended | inactive
+    state: str  # active | suspended | revoked | inactive
     reason: str  # why it is not active ("" when active)
     end_date: date | None
     suspended_at: datetime | None
     suspend_reason: str | None
+    revoked_at: datetime | None = None
     datasets: list[SharedDatasetPublic]
     open_use: UsePublic | None
 

@@ -75,7 +75,7 @@ def check_values(agreement: Agreement) -> dict[str, Any]:
         "prohibited_uses": agreement.prohibited_uses,
         "end_date": agreement.end_date,
         "datasets": [{"fields": item.fields} for item in agreement.datasets],
-        "authorized_users": [grant.user_id for grant in agreement.grants],
+        "authorized_users": [g.user_id for g in agreement.grants if g.revoked_at is None],
         "redisclosure": agreement.redisclosure,
         "destruction_method": agreement.destruction_method,
         "destruction_due": agreement.destruction_due,
@@ -148,6 +148,8 @@ def catalog_entry(agreement: Agreement) -> CatalogEntry:
 
 def grant_reason(grant: AccessGrant, today: date) -> str:
     """'' when the grant gives access today, else why not."""
+    if grant.revoked_at is not None:
+        return "the grant is revoked: the user is no longer named on the agreement"
     if grant.suspended_at is not None:
         return "the grant is suspended by the provider's data officer"
     agreement = grant.agreement
@@ -156,7 +158,7 @@ def grant_reason(grant: AccessGrant, today: date) -> str:
 
 def grant_public(grant: AccessGrant, today: date, use: UseSession | None) -> GrantPublic:
     reason = grant_reason(grant, today)
-    state = "active" if not reason else ("suspended" if grant.suspended_at else "inactive")
+    state = "active" if not reason else _inactive_state(grant)
     agreement = grant.agreement
     return GrantPublic(
         id=grant.id,
@@ -170,6 +172,13 @@ def grant_public(grant: AccessGrant, today: date, use: UseSession | None) -> Gra
         end_date=agreement.end_date,
         suspended_at=grant.suspended_at,
         suspend_reason=grant.suspend_reason,
+        revoked_at=grant.revoked_at,
         datasets=[shared(item) for item in agreement.datasets],
         open_use=UsePublic.model_validate(use, from_attributes=True) if use else None,
     )
+
+
+def _inactive_state(grant: AccessGrant) -> str:
+    if grant.revoked_at is not None:
+        return "revoked"
+    return "suspended" if grant.suspended_at is not None else "inactive"

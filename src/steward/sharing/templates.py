@@ -94,7 +94,9 @@ def values_of(agreement: Agreement) -> dict[str, Any]:
             + (f"; only rows where {s.row_filter}" if s.row_filter else "")
             for s in agreement.datasets
         ],
-        "authorized_users": [f"{g.user.name} <{g.user.email}>" for g in agreement.grants],
+        "authorized_users": [
+            f"{g.user.name} <{g.user.email}>" for g in agreement.grants if g.revoked_at is None
+        ],
         "signatories": [_signatory(s) for s in agreement.signatories],
     }
     return {**text, **lists}

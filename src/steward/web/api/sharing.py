@@ -13,8 +13,18 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
+from steward.accounts.policy import Actor
 from steward.errors import Invalid
-from steward.sharing import agreements, documents, extracts, grants, importer, shapes, templates
+from steward.sharing import (
+    agreements,
+    documents,
+    export,
+    extracts,
+    grants,
+    importer,
+    shapes,
+    templates,
+)
 from steward.sharing.schemas import (
     AgreementCreate,
     AgreementPublic,
@@ -52,6 +62,29 @@ async def _read(upload: UploadFile, limit: int) -> bytes:
 )
 def catalog(session: SessionDep) -> list[CatalogEntry]:
     return agreements.catalog(session)
+
+
+def _export(session: Session, actor: Actor, fmt: Literal["csv", "xlsx"]) -> Response:
+    content = export.export_file(session, actor, fmt)
+    name = f"agreements-{agreements.today().isoformat()}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type=export.MEDIA[fmt], headers=headers)
+
+
+@router.get(
+    "/agreements/export.csv",
+    summary="The agreements you may read as CSV in the import columns, for auditors (signed in)",
+)
+def export_csv(session: SessionDep, actor: ActorDep) -> Response:
+    return _export(session, actor, "csv")
+
+
+@router.get(
+    "/agreements/export.xlsx",
+    summary="The agreements you may read as an XLSX workbook, for auditors (signed in)",
+)
+def export_xlsx(session: SessionDep, actor: ActorDep) -> Response:
+    return _export(session, actor, "xlsx")
 
 
 @router.get(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from steward.accounts.policy import Actor, require
 from steward.errors import Invalid, StewardError
 from steward.privacy import publish, releases, service
+from steward.privacy.rates import STATUS_MEANING
 from steward.privacy.schemas import ExtractCreate, ReleaseCreate
 from steward.web.api.deps import ActorDep, SettingsDep, get_session
 from steward.web.auth import CsrfChecked
@@ -26,6 +27,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 router = APIRouter(include_in_schema=False)
 BASE = "/console/privacy"
 Text = Annotated[str, Form(max_length=4000)]
+Short = Annotated[str, Form(max_length=12)]
 PREVIEW = 400
 NOTICES = {
     "approved": "The release was approved. A steward may now publish it.",
@@ -73,11 +75,17 @@ def _new_page(
     kind: str = "table",
 ) -> Response:
     require(actor, "console.view", what="a new privacy release")
+    sources = releases.release_sources(session, actor)
+    values = form or {"k": "5", "table1_name": "table"}
+    wanted = values.get("dataset_id") or request.query_params.get("dataset", "")
+    chosen = next((s for s in sources if s.id == wanted), sources[0] if sources else None)
     context = {
         "policies": service.list_policies(session),
+        "sources": sources,
+        "chosen": chosen,
         "error": error,
         "kind": kind,
-        "form": form or {"k": "5", "table1_name": "table"},
+        "form": values,
     }
     return render(request, "privacy/new.html", context, status_code=400 if error else 200)
 
@@ -101,7 +109,12 @@ def _items(text: str) -> list[str]:
 
 def _table_data(form: dict[str, str]) -> dict[str, Any]:
     tables = [
-        {"name": form[f"table{n}_name"].strip() or f"table{n}", "dims": _items(form[f"table{n}"])}
+        {
+            "name": form[f"table{n}_name"].strip() or f"table{n}",
+            "dims": _items(form[f"table{n}"]),
+            "percent": bool(form[f"table{n}_percent"]),
+            "rate_per": form[f"table{n}_rate_per"].strip() or None,
+        }
         for n in (1, 2)
         if form[f"table{n}"].strip()
     ]
@@ -112,6 +125,7 @@ def _table_data(form: dict[str, str]) -> dict[str, Any]:
         "count": form["count"].strip() or None,
         "derive": _lines(form["derive"]),
         "tables": tables,
+        "population_year": form["population_year"].strip() or 2020,
     }
 
 
@@ -130,6 +144,11 @@ def create_release(
     table1: Text = "",
     table2_name: Annotated[str, Form(max_length=100)] = "",
     table2: Text = "",
+    table1_percent: Short = "",
+    table1_rate_per: Short = "",
+    table2_percent: Short = "",
+    table2_rate_per: Short = "",
+    population_year: Short = "",
 ) -> Response:
     form = {
         "dataset_id": dataset_id,
@@ -141,6 +160,11 @@ def create_release(
         "table1": table1,
         "table2_name": table2_name,
         "table2": table2,
+        "table1_percent": table1_percent,
+        "table1_rate_per": table1_rate_per,
+        "table2_percent": table2_percent,
+        "table2_rate_per": table2_rate_per,
+        "population_year": population_year,
     }
     try:
         data = ReleaseCreate.model_validate(_table_data(form))
@@ -213,16 +237,19 @@ def _release_page(
     request: Request, session: Session, actor: Actor, release_id: int, error: str | None = None
 ) -> Response:
     detail = releases.get_release(session, actor, release_id)
-    suppressed: list[tuple[str, dict[str, Any]]] = []
+    suppressed: list[tuple[str, str, dict[str, Any]]] = []
     if detail.release.kind == "table":
         for table in detail.tables:
+            dims = table.columns[: table.columns.index("status") - 1 : 2]
             for row in table.rows:
                 cells = dict(zip(table.columns, row, strict=True))
                 if cells["status"] != "published":
-                    suppressed.append((table.name, cells))
+                    label = " \u00d7 ".join(str(cells[d]) for d in dims)
+                    suppressed.append((table.name, label, cells))
     context = {
         "detail": detail,
         "suppressed": suppressed,
+        "rate_meaning": STATUS_MEANING,
         "preview": PREVIEW,
         "notice": NOTICES.get(request.query_params.get("done", "")),
         "error": error,

@@ -160,6 +160,8 @@ def upgrade() -> None:
         sa.Column("suspended_at", steward.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("suspended_by", sa.String(length=320), nullable=True),
         sa.Column("suspend_reason", sa.Text(), nullable=True),
+        sa.Column("revoked_at", steward.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_by", sa.String(length=320), nullable=True),
         sa.ForeignKeyConstraint(
             ["agreement_id"],
             ["sharing_agreement.id"],
