@@ -122,7 +122,8 @@ def test_a_release_is_made_approved_published_and_seen_by_the_public(
     primary = cells.get_by_role("row").filter(has_text="between 1 and 10").first
     assert "primary" in primary.inner_text()
     secondary = cells.get_by_role("row").filter(has_text="complementary").first
-    assert "secondary" in secondary.inner_text() and "cannot be worked out" in secondary.inner_text()
+    why = secondary.inner_text()
+    assert "secondary" in why and "cannot be worked out" in why
     assert "percent" in steward.locator("#release-rates").inner_text()
     assert steward.get_by_role("button", name="Approve the release").count() == 0  # its maker
     release_url = steward.url
