@@ -35,6 +35,7 @@ HEADER = [
     "Effective date",
     "End date",
     "Status",
+    "Row filters",
 ]
 GOOD = [
     [
@@ -127,6 +128,7 @@ def test_xlsx_dates_as_dates(world: World) -> None:
     assert str(made.effective_date) == "2026-01-01" and str(made.end_date) == "2026-12-31"
 
 
+FILTER = "zzzz-9999: town = 'x'"
 BAD_ROWS = [
     (["Bad kind", "nda", "dph", "dss"], "kind"),
     (["Unknown provider", "dsa", "nowhere", "dss"], "nowhere"),
@@ -138,6 +140,10 @@ BAD_ROWS = [
     (["No such user", "dsa", "dph", "dss", "", "", "", "", "ghost@ct.gov"], "ghost@ct.gov"),
     (["Bad dataset", "dsa", "dph", "dss", "", "", "", "zzzz-9999: town"], "zzzz-9999"),
     (["Unknown field", "dsa", "dph", "dss", "", "", "", f"{DATASET}: shoe_size"], "shoe_size"),
+    (
+        ["Filter elsewhere", "dsa", "dph", "dss", *[""] * 3, f"{DATASET}: town", *[""] * 4, FILTER],
+        "row_filters: dataset 'zzzz-9999' is not in datasets",
+    ),
     (
         [
             "Active without end",
@@ -263,7 +269,9 @@ COMPARED = (
 
 def comparable(agreement: AgreementPublic) -> dict[str, Any]:
     values = agreement.model_dump(include=set(COMPARED))
-    values["datasets"] = [(d.dataset_id, d.fields) for d in agreement.datasets]
+    values["datasets"] = [
+        (d.dataset_id, d.fields, d.row_filter, d.identifier_fields) for d in agreement.datasets
+    ]
     values["users"] = [g.user_email for g in agreement.grants if g.state != "revoked"]
     return values
 
@@ -281,6 +289,14 @@ def filled(world: World) -> list[int]:
         renewal_reminder_days=45,
         purposes=['=HYPERLINK("http://x")', "-minus sign first", "Plain, with a comma"],
         legal_authorities=["state_statute", "hipaa_lds"],
+        datasets=[
+            {
+                "dataset_id": DATASET,
+                "fields": ["town", "diagnosis"],
+                "row_filter": "town in ('Hartford', 'New Haven') AND diagnosis != 'D1;D2'",
+                "identifier_fields": ["last_name", "birth_date=dob"],
+            }
+        ],
     )
     values = {
         "title": "Outside research",
@@ -304,6 +320,7 @@ def test_an_export_imports_as_the_same_agreements(world: World, fmt: str) -> Non
     again = run(world, f"export.{fmt}", content)
     assert [comparable(a) for a in again] == before
     assert before[0]["purposes"][0].startswith("=HYPERLINK")
+    assert before[0]["datasets"][0][2].endswith("'D1;D2'")
 
 
 def test_the_export_is_safe_in_a_spreadsheet(world: World) -> None:

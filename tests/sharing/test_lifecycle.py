@@ -218,7 +218,7 @@ def test_renewal_reminders_go_to_the_provider_ado_once_per_term(world: World) ->
     with world.database.session() as session:
         body = session.scalars(select(OutboxMessage.body)).one()
     assert "Program evaluation of home visiting" in body and END.isoformat() in body
-    assert f"https://data.ct.gov/console/agreements/{made}" in body
+    assert f"https://data.ct.gov/console/sharing/{made}" in body
     with world.database.session() as session:  # again the same term: nothing new
         run = reminders.remind(session, SYSTEM)
     assert (run.queued, run.already_reminded) == (0, 1) and len(outbox(world)) == 1

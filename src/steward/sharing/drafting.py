@@ -131,7 +131,7 @@ def can_draft(session: Session, actor: Actor) -> bool:
 
 
 def agreement_of_grant(session: Session, grant_id: int) -> int:
-    grant = session.get(AccessGrant, grant_id)
+    grant = agreements.get_row(session, AccessGrant, grant_id)
     if grant is None:
         raise NotFound(f"no grant {grant_id}")
     return grant.agreement_id

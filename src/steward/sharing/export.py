@@ -1,8 +1,9 @@
 """The agreement catalog as a spreadsheet (CSV or XLSX) for auditors: one row per agreement the
 actor may read, in the import columns (`steward.sharing.importer`) after an `id` column, so an
 exported file imports again as the same agreements. Lists are joined with `;`, datasets written as
-`id: field, field; id: field`; the status is the one that holds today (past its end date,
-expired). Cells that a spreadsheet would take for a formula are prefixed with `'`.
+`id: field, field; id: field` (row filters `id: condition` one a line, identifier fields like
+datasets); the status is the one that holds today (past its end date, expired). Cells that a
+spreadsheet would take for a formula are prefixed with `'`.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ def row_of(agreement: Agreement, today: date) -> list[str]:
             g.user.email for g in agreement.grants if g.revoked_at is None
         ),
         "status": shapes.status_of(agreement, today),
+        "row_filters": "\n".join(
+            f"{s.dataset_id}: {s.row_filter}" for s in agreement.datasets if s.row_filter
+        ),
+        "identifier_fields": "; ".join(
+            f"{s.dataset_id}: {', '.join(s.identifier_fields)}"
+            for s in agreement.datasets
+            if s.identifier_fields
+        ),
     }
     return [_text(values[n] if n in values else getattr(agreement, n)) for n in HEADER]
 

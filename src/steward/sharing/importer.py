@@ -4,7 +4,8 @@ sharing agreements already in force.
 All or nothing: every row is read and checked first; any problem (listed as `row N: ...`)
 refuses the whole file. Rows are then created inside one savepoint, each checked against the
 policy (the ADO of the row's provider agency), so a failure halfway leaves nothing behind.
-Lists in a cell are separated by `;`; datasets are `id: field, field; id: field`.
+Lists in a cell are separated by `;`; datasets are `id: field, field; id: field`; row filters
+`id: condition`, one a line; identifier fields `id: field, field; id: field`.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ COLUMNS = (
     "consent_purpose",
     "redisclosure",
     "destruction_certificate",
+    "row_filters",
+    "identifier_fields",
 )
 LISTS = {"purposes", "legal_authorities", "authorized_users"}
 FORMULA_START = ("=", "+", "-", "@")
@@ -112,9 +115,26 @@ def parse_row(header: list[str], row: list[Any]) -> tuple[AgreementCreate, str]:
     data: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
     for name in LISTS & data.keys():
         data[name] = [p.strip() for p in str(data[name]).split(";") if p.strip()]
-    if "datasets" in data:
-        data["datasets"] = _datasets(str(data["datasets"]))
+    data["datasets"] = _datasets(str(data.get("datasets", "")))
+    _per_dataset(data, "row_filters", "row_filter", "\n")
+    _per_dataset(data, "identifier_fields", "identifier_fields", ";")
+    if not data["datasets"]:
+        del data["datasets"]
     return AgreementCreate.model_validate(data), status
+
+
+def _per_dataset(data: dict[str, Any], column: str, key: str, separator: str) -> None:
+    """`id: value` entries of a column, set on the named dataset of the `datasets` column (row
+    filters one a line, as a filter may hold `;`; identifier fields `id: a, b; id: c`)."""
+    text = str(data.pop(column, ""))
+    by_id = {item["dataset_id"]: item for item in data["datasets"]}
+    for entry in filter(None, (e.strip() for e in text.split(separator))):
+        dataset_id, _, value = entry.partition(":")
+        item = by_id.get(dataset_id.strip())
+        if item is None:
+            raise Invalid(f"{column}: dataset {dataset_id.strip()[:20]!r} is not in datasets")
+        names = [f.strip() for f in value.split(",") if f.strip()]
+        item[key] = value.strip() if key == "row_filter" else names
 
 
 def _message(exc: Exception) -> str:

@@ -37,7 +37,7 @@ def renewal_mail(agreement: Agreement, today: date, site: str) -> Mail:
     left = lifecycle.days_left(agreement.end_date, today) or 0
     end = agreement.end_date.isoformat() if agreement.end_date else ""
     when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
-    link = f"{site.rstrip('/')}/console/agreements/{agreement.id}"
+    link = f"{site.rstrip('/')}/console/sharing/{agreement.id}"
     body = "\n".join(
         [
             f"Agreement #{agreement.id}, “{agreement.title}”, between {agreement.provider.name} "
