@@ -32,7 +32,7 @@ def _period(session: Any, settings: Settings, name: str, submit: bool) -> int:
         due_on=date(2099, 9, 30),
     )
     made = service.open_period(session, SYSTEM, settings, data).id
-    reports.save_narratives(session, SYSTEM, made, "dph", WRITTEN)
+    reports.save_narratives(session, SYSTEM, settings, made, "dph", WRITTEN)
     if submit:
         reports.submit_report(session, SYSTEM, made, "dph")
     return made

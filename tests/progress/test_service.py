@@ -33,7 +33,7 @@ def test_the_report_is_prefilled_and_follows_the_records(world: World) -> None:
         period = service.open_period(session, world.cdo, world.settings, PERIOD)
     assert period.status_counts["draft"] == 3 and len(period.reports) == 3
     with world.database.session() as session:
-        before = reports.get_report(session, world.ado, period.id, "dph")
+        before = reports.get_report(session, world.ado, world.settings, period.id, "dph")
     assert value(before, "api_datasets").value == 2  # 28fr-iqnx and 7rne-efic are public
     assert value(before, "api_datasets").detail == "of 2 published datasets"
     assert value(before, "inventory_submitted").display == "no (draft)"
@@ -61,25 +61,40 @@ def test_the_workflow_from_draft_to_accepted(world: World) -> None:
         with pytest.raises(Invalid, match="narrative of every goal"):
             reports.submit_report(session, world.ado, pid, "dph")
         saved = reports.save_narratives(
-            session, world.ado, pid, "dph", NarrativeUpdate(narratives=NARRATIVES)
+            session, world.ado, world.settings, pid, "dph", NarrativeUpdate(narratives=NARRATIVES)
         )
         assert saved.narratives == NARRATIVES and saved.status == "draft"
         with pytest.raises(Invalid, match="unknown goal"):
             reports.save_narratives(
-                session, world.ado, pid, "dph", NarrativeUpdate(narratives={"nope": "x"})
+                session,
+                world.ado,
+                world.settings,
+                pid,
+                "dph",
+                NarrativeUpdate(narratives={"nope": "x"}),
             )
         submitted = reports.submit_report(session, world.ado, pid, "dph")
         assert submitted.status == "submitted" and submitted.submitted_by == "ado@dph.ct.gov"
         with pytest.raises(Conflict):
             reports.save_narratives(
-                session, world.ado, pid, "dph", NarrativeUpdate(narratives={"use": "late"})
+                session,
+                world.ado,
+                world.settings,
+                pid,
+                "dph",
+                NarrativeUpdate(narratives={"use": "late"}),
             )
         returned = reports.return_report(
             session, world.cdo, pid, "dph", ReportReturn(comment="Say more about requests.")
         )
         assert returned.status == "returned" and returned.review_comment.startswith("Say more")
         reports.save_narratives(
-            session, world.ado, pid, "dph", NarrativeUpdate(narratives={"respond": "Better."})
+            session,
+            world.ado,
+            world.settings,
+            pid,
+            "dph",
+            NarrativeUpdate(narratives={"respond": "Better."}),
         )
         assert reports.submit_report(session, world.ado, pid, "dph").status == "submitted"
         accepted = reports.accept_report(session, world.cdo, pid, "dph")
@@ -95,12 +110,12 @@ def test_a_submitted_report_keeps_its_figures(world: World) -> None:
     with world.database.session() as session:
         pid = service.open_period(session, world.cdo, world.settings, PERIOD).id
         reports.save_narratives(
-            session, world.ado, pid, "dph", NarrativeUpdate(narratives=NARRATIVES)
+            session, world.ado, world.settings, pid, "dph", NarrativeUpdate(narratives=NARRATIVES)
         )
         reports.submit_report(session, world.ado, pid, "dph")
         catalog.set_status(session, SYSTEM, "28fr-iqnx", "retired")
         service.refresh_period(session, world.cdo, world.settings, pid)
-        kept = reports.get_report(session, world.cdo, pid, "dph")
+        kept = reports.get_report(session, world.cdo, world.settings, pid, "dph")
         state = reports.state_report(session, world.cdo, pid)
         with pytest.raises(Conflict):
             reports.refresh_report(session, world.ado, world.settings, pid, "dph")
@@ -115,16 +130,23 @@ def test_who_may_do_what(world: World) -> None:
         pid = service.open_period(session, world.cdo, world.settings, PERIOD).id
         with pytest.raises(Conflict):
             service.open_period(session, world.cdo, world.settings, PERIOD)
-        assert reports.get_report(session, world.analyst, pid, "dph").agency == "dph"
+        assert (
+            reports.get_report(session, world.analyst, world.settings, pid, "dph").agency == "dph"
+        )
         for actor in (world.other_ado, world.analyst):
             with pytest.raises(NotAuthorized):
                 reports.save_narratives(
-                    session, actor, pid, "dph", NarrativeUpdate(narratives={"use": "x"})
+                    session,
+                    actor,
+                    world.settings,
+                    pid,
+                    "dph",
+                    NarrativeUpdate(narratives={"use": "x"}),
                 )
         with pytest.raises(NotAuthorized):
-            reports.get_report(session, world.other_ado, pid, "dph")
+            reports.get_report(session, world.other_ado, world.settings, pid, "dph")
         with pytest.raises(NotAuthenticated):
-            reports.get_report(session, ANONYMOUS, pid, "dph")
+            reports.get_report(session, ANONYMOUS, world.settings, pid, "dph")
         with pytest.raises(NotAuthorized):
             reports.accept_report(session, world.ado, pid, "dph")
         with pytest.raises(NotAuthorized):
@@ -132,7 +154,7 @@ def test_who_may_do_what(world: World) -> None:
         with pytest.raises(NotAuthorized):
             service.agency_dashboard(session, world.analyst, world.settings, "dph")
         assert service.agency_dashboard(session, world.ado, world.settings, "dph").datasets
-        listed = service.list_periods(session, world.other_ado)
+        listed = service.list_periods(session, world.other_ado, world.settings)
     assert [r.agency for r in listed[0].reports] == ["opm"]
 
 
@@ -152,9 +174,9 @@ def test_the_reports_render_to_pdf_with_charts(world: World) -> None:
     with world.database.session() as session:
         pid = service.open_period(session, world.cdo, world.settings, PERIOD).id
         reports.save_narratives(
-            session, world.ado, pid, "dph", NarrativeUpdate(narratives=NARRATIVES)
+            session, world.ado, world.settings, pid, "dph", NarrativeUpdate(narratives=NARRATIVES)
         )
-        name, agency_pdf = reports.report_pdf(session, world.analyst, pid, "dph")
+        name, agency_pdf = reports.report_pdf(session, world.analyst, world.settings, pid, "dph")
         _, state_pdf = reports.state_pdf(session, world.cdo, pid)
         with pytest.raises(NotAuthorized):
             reports.state_pdf(session, world.ado, pid)

@@ -20,6 +20,7 @@ from steward.progress.schemas import (
     PeriodCreate,
     ReportPublic,
     ReportReturn,
+    Trend,
 )
 
 app = typer.Typer(
@@ -38,6 +39,17 @@ Day = Annotated[str, typer.Option(help="YYYY-MM-DD")]
 def print_figures(figures: Figures) -> None:
     for item in figures.figures:
         typer.echo(f"  [{item.goal}] {item.label}: {item.display}  ({item.detail})")
+
+
+def print_trends(trends: list[Trend]) -> None:
+    """Each key figure by reporting period, oldest first."""
+    if not trends:
+        typer.echo("Key figures by reporting period: no period has stored figures yet")
+        return
+    typer.echo("Key figures by reporting period:")
+    for trend in trends:
+        shown = " · ".join(f"{point.period} {point.display}" for point in trend.points)
+        typer.echo(f"  [{trend.goal}] {trend.label}: {shown}")
 
 
 @period_app.command("open")
@@ -65,7 +77,7 @@ def open_period(
 def list_periods(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Reporting periods, with the reports you may see."""
     with open_database(ctx).session() as session:
-        periods = service.list_periods(session, actor_of(ctx, session))
+        periods = service.list_periods(session, actor_of(ctx, session), settings_of(ctx))
     if as_json:
         echo_json(periods)
         return
@@ -95,6 +107,10 @@ def _show(report: ReportPublic, as_json: bool) -> None:
     if report.review_comment and report.status == "returned":
         typer.echo(f"Returned: {report.review_comment}")
     print_figures(report.figures)
+    if report.previous_period:
+        typer.echo(f"Since the report of {report.previous_period}:")
+        for change in report.changes:
+            typer.echo(f"  [{change.goal}] {change.label}: {change.text}")
     for goal in report.goals:
         typer.echo(f"{goal.title}: {report.narratives.get(goal.id) or '(no narrative yet)'}")
 
@@ -103,7 +119,8 @@ def _show(report: ReportPublic, as_json: bool) -> None:
 def show(ctx: typer.Context, period: PeriodId, agency: Agency, as_json: JsonOption = False) -> None:
     """An agency's report: figures and narrative (analyst)."""
     with open_database(ctx).session() as session:
-        found = reports.get_report(session, actor_of(ctx, session), period, agency)
+        actor = actor_of(ctx, session)
+        found = reports.get_report(session, actor, settings_of(ctx), period, agency)
     _show(found, as_json)
 
 
@@ -118,7 +135,8 @@ def narrative(
     """Write the narrative of one goal (ado)."""
     data = NarrativeUpdate(narratives={goal: text})
     with open_database(ctx).session() as session:
-        reports.save_narratives(session, actor_of(ctx, session), period, agency, data)
+        actor = actor_of(ctx, session)
+        reports.save_narratives(session, actor, settings_of(ctx), period, agency, data)
     typer.echo(f"Saved the narrative of {goal}")
 
 
@@ -176,7 +194,7 @@ def pdf(
         if agency is None:
             _, content = reports.state_pdf(session, actor, period)
         else:
-            _, content = reports.report_pdf(session, actor, period, agency)
+            _, content = reports.report_pdf(session, actor, settings_of(ctx), period, agency)
     temporary = output.with_name(output.name + ".part")
     temporary.write_bytes(content)
     temporary.replace(output)
@@ -199,6 +217,7 @@ def dashboard(
                 return
             typer.echo(f"{one.figures.name}, measured {one.figures.as_of}")
             print_figures(one.figures)
+            print_trends(one.trends)
             return
         board = service.dashboard(session, actor, settings)
     if as_json:
@@ -206,6 +225,7 @@ def dashboard(
         return
     typer.echo(f"State-wide, measured {board.state.as_of}")
     print_figures(board.state)
+    print_trends(board.trends)
     for item in board.agencies:
         typer.echo(f"{item.name}")
         print_figures(item)

@@ -2,7 +2,8 @@
 pages and as PNG for the PDF, both offline with vl-convert (see `steward.viz.render`).
 
 - `usage_spec`: views, downloads and API calls month by month (a line per measure);
-- `agency_spec`: one figure compared across agencies (horizontal bars, largest first).
+- `agency_spec`: one figure compared across agencies (horizontal bars, largest first);
+- `trend_spec`: one key figure across reporting periods (a line through each period's value).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import vl_convert
 
-from steward.progress.schemas import Figures
+from steward.progress.schemas import Figures, Trend
 from steward.viz.render import CONFIG, render_svg
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
@@ -143,3 +144,56 @@ def dashboard_charts(state: Figures, agencies: list[Figures]) -> list[DrawnChart
     drawn = [usage_chart(state)]
     drawn += [c for key in DASHBOARD_KEYS if (c := agency_chart(agencies, key)) is not None]
     return drawn
+
+
+def trend_spec(trend: Trend) -> dict[str, Any]:
+    """A line through the figure's value in each period that had one, periods in order.
+
+    >>> from datetime import date
+    >>> from steward.progress.schemas import TrendPoint
+    >>> points = [TrendPoint(period_id=i, period=n, starts_on=date(2024 + i, 7, 1), value=v,
+    ...     display="") for i, n, v in [(1, "FY 2025", 2.0), (2, "FY 2026", None)]]
+    >>> spec = trend_spec(Trend(key="k", goal="g", label="L", points=points))
+    >>> spec["data"]["values"], spec["encoding"]["x"]["sort"]
+    ([{'period': 'FY 2025', 'value': 2.0}], ['FY 2025', 'FY 2026'])
+    """
+    values = [{"period": p.period, "value": p.value} for p in trend.points if p.value is not None]
+    order = [point.period for point in trend.points]
+    return {
+        "$schema": SCHEMA,
+        "config": CONFIG,
+        "data": {"values": values},
+        "width": 360,
+        "height": 160,
+        "mark": {"type": "line", "point": {"size": 60, "color": BAR_COLOUR}, "color": BAR_COLOUR},
+        "encoding": {
+            "x": {
+                "field": "period",
+                "type": "ordinal",
+                "title": "Reporting period",
+                "sort": order,
+                "scale": {"domain": order},
+                "axis": {"labelAngle": 0},
+            },
+            "y": {"field": "value", "type": "quantitative", "title": None},
+        },
+    }
+
+
+def trend_chart(trend: Trend, name: str) -> DrawnChart | None:
+    """The figure across periods, when at least two periods measured it (else the table says
+    all there is)."""
+    measured = [point for point in trend.points if point.value is not None]
+    if len(measured) < 2:
+        return None
+    shown = "; ".join(f"{point.period}: {point.display}" for point in trend.points)
+    return DrawnChart(
+        key=f"trend-{trend.key}",
+        title=f"{trend.label} by reporting period ({name})",
+        description=f"{trend.label}, {name}, by reporting period: {shown}.",
+        spec=trend_spec(trend),
+    )
+
+
+def trend_charts(trends: list[Trend], name: str) -> list[DrawnChart]:
+    return [chart for trend in trends if (chart := trend_chart(trend, name)) is not None]

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from statistics import mean
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from steward.progress.metrics import Measurement
 from steward.progress.schemas import DatasetRecord, Figure, Figures, Goal, UsageMonth
@@ -44,6 +44,8 @@ GOALS: tuple[Goal, ...] = (
 )
 GOAL_IDS = tuple(goal.id for goal in GOALS)
 DASHBOARD = "/console/dashboard"
+QUEUE = "/console/requests"  # the data officers' queue: who asked, and the clocks
+PUBLIC_REQUESTS = "/requests"  # anyone's list of requests, without personal details
 
 
 def link(path: str, **params: str | None) -> str:
@@ -54,6 +56,32 @@ def link(path: str, **params: str | None) -> str:
     """
     kept = {key: value for key, value in params.items() if value}
     return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def public_link(url: str | None) -> str | None:
+    """The page anyone may open in place of a link to the request queue (the other links are
+    left as they are: every reader of a report may open them).
+
+    >>> public_link("/console/requests?agency=dph&status=all&overdue=1")
+    '/requests?agency=dph&status=open'
+    >>> public_link("/console/requests?status=all"), public_link("/browse?agency=dph")
+    ('/requests', '/browse?agency=dph')
+    """
+    if url is None or urlsplit(url).path != QUEUE:
+        return url
+    query = parse_qs(urlsplit(url).query)
+    agency = query.get("agency", [None])[0]
+    overdue = query.get("overdue", [""])[0] == "1"
+    return link(PUBLIC_REQUESTS, agency=agency, status="open" if overdue else None)
+
+
+def for_reader(figures: Figures, may_open_queue: bool) -> Figures:
+    """The figures with links the reader can follow: a reader who may not open the request
+    queue (an agency's analysts and stewards) is sent to the public list of requests."""
+    if may_open_queue:
+        return figures
+    kept = [item.model_copy(update={"link": public_link(item.link)}) for item in figures.figures]
+    return figures.model_copy(update={"figures": kept})
 
 
 def percent(part: int, whole: int) -> tuple[float | None, str]:
@@ -293,7 +321,7 @@ def _share(value: float | None) -> tuple[float | None, str]:
 
 
 def _respond(metrics: AgencyMetrics | None, slug: str | None) -> list[Figure]:
-    where = link("/console/requests", agency=slug, status="all")
+    where = link(QUEUE, agency=slug, status="all")
     received = metrics.received if metrics else 0
     detail = f"{received} requests received"
     on_time_value, on_time_text = _share(metrics.responded_on_time if metrics else None)
@@ -335,7 +363,7 @@ def _respond(metrics: AgencyMetrics | None, slug: str | None) -> list[Figure]:
             value=float(overdue),
             display=f"{overdue:,}",
             detail=detail,
-            link=link("/console/requests", agency=slug, status="all", overdue="1"),
+            link=link(QUEUE, agency=slug, status="all", overdue="1"),
         ),
     ]
 

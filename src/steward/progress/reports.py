@@ -3,6 +3,10 @@
 draft -> submitted -> returned (with the CDO's comment) -> submitted -> accepted. The ADO writes
 the narrative per goal, refreshes the figures and submits while the report is a draft or
 returned; from submission on, its figures and narrative no longer change.
+
+Each report shows how its key figures moved since the agency's previous report, and the
+state-wide report the state's key figures across the periods up to its own. Figure links are
+given for the reader: one who may not open the request queue gets the public list of requests.
 """
 
 from __future__ import annotations
@@ -14,17 +18,18 @@ from steward.catalog.service import get_agency
 from steward.config import Settings
 from steward.db.base import utcnow
 from steward.errors import Conflict, Invalid, NotFound
-from steward.progress import charts, figures, metrics, pdf
-from steward.progress.models import ProgressReport
+from steward.progress import charts, figures, history, metrics, pdf, trends
+from steward.progress.models import ProgressReport, ReportingPeriod
 from steward.progress.schemas import (
     EDITABLE,
+    FigureChange,
     Figures,
     NarrativeUpdate,
     ReportPublic,
     ReportReturn,
     StateReport,
 )
-from steward.progress.service import load_period, today
+from steward.progress.service import add_missing_reports, load_period, today
 from steward.progress.shapes import period_public, report_public
 
 # status -> the statuses a report may reach it from
@@ -36,25 +41,50 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def report_for(
-    session: Session, actor: Actor, action: str, period_id: int, slug: str
+    session: Session,
+    actor: Actor,
+    action: str,
+    period_id: int,
+    slug: str,
+    settings: Settings | None = None,
 ) -> ProgressReport:
-    """The agency's report for the period, once the actor may do `action` to it."""
+    """The agency's report for the period, once the actor may do `action` to it. With
+    `settings`, an agency created since an open period began gets its report now."""
     agency = get_agency(session, slug)
     require(actor, action, agency.id, what=f"the progress report of {agency.name}")
     period = load_period(session, period_id)
     report = next((r for r in period.reports if r.agency_id == agency.id), None)
+    if report is None and settings is not None:
+        add_missing_reports(session, settings, period, [agency])
+        report = next((r for r in period.reports if r.agency_id == agency.id), None)
     if report is None:
         raise NotFound(
-            f"{agency.name} has no report for {period.name}: the CDO refreshes the period "
-            "to add agencies created since it opened"
+            f"{agency.name} has no report for {period.name}, which closed on {period.due_on} "
+            "before the agency was added"
         )
     return report
 
 
-def get_report(session: Session, actor: Actor, period_id: int, slug: str) -> ReportPublic:
+def _public(session: Session, actor: Actor, report: ProgressReport) -> ReportPublic:
+    """The report for this reader: its changes since the previous report, followable links."""
+    shown = report_public(report, today())
+    previous = history.previous_report(session, report)
+    queue = permits(actor, "request.view", report.agency_id)
+    return shown.model_copy(
+        update={
+            "figures": figures.for_reader(shown.figures, queue),
+            "previous_period": previous.period if previous else None,
+            "changes": trends.changes(previous, shown.figures) if previous else [],
+        }
+    )
+
+
+def get_report(
+    session: Session, actor: Actor, settings: Settings, period_id: int, slug: str
+) -> ReportPublic:
     """The report with its figures and narrative (the agency's staff, the CDO)."""
-    report = report_for(session, actor, "progress.view", period_id, slug)
-    return report_public(report, today())
+    report = report_for(session, actor, "progress.view", period_id, slug, settings)
+    return _public(session, actor, report)
 
 
 def _editable(report: ProgressReport) -> None:
@@ -70,10 +100,15 @@ def _touch(report: ProgressReport, actor: Actor) -> None:
 
 
 def save_narratives(
-    session: Session, actor: Actor, period_id: int, slug: str, data: NarrativeUpdate
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    period_id: int,
+    slug: str,
+    data: NarrativeUpdate,
 ) -> ReportPublic:
     """Replace the narrative of the goals sent (the ADO)."""
-    report = report_for(session, actor, "progress.write", period_id, slug)
+    report = report_for(session, actor, "progress.write", period_id, slug, settings)
     _editable(report)
     unknown = sorted(set(data.narratives) - set(figures.GOAL_IDS))
     if unknown:
@@ -81,21 +116,21 @@ def save_narratives(
     report.narratives = {**report.narratives, **data.narratives}
     _touch(report, actor)
     session.flush()
-    return report_public(report, today())
+    return _public(session, actor, report)
 
 
 def refresh_report(
     session: Session, actor: Actor, settings: Settings, period_id: int, slug: str
 ) -> ReportPublic:
     """Measure the agency's figures again (the ADO, while the report is editable)."""
-    report = report_for(session, actor, "progress.write", period_id, slug)
+    report = report_for(session, actor, "progress.write", period_id, slug, settings)
     _editable(report)
     measured = metrics.measure(session, settings)
     report.figures = figures.agency_figures(measured, report.agency.slug).model_dump(mode="json")
     report.measured_at = measured.measured_at
     _touch(report, actor)
     session.flush()
-    return report_public(report, today())
+    return _public(session, actor, report)
 
 
 def _move(report: ProgressReport, status: str) -> None:
@@ -116,7 +151,7 @@ def submit_report(session: Session, actor: Actor, period_id: int, slug: str) -> 
     report.submitted_at, report.submitted_by = utcnow(), actor.label
     _touch(report, actor)
     session.flush()
-    return report_public(report, today())
+    return _public(session, actor, report)
 
 
 def return_report(
@@ -128,7 +163,7 @@ def return_report(
     report.reviewed_at, report.reviewed_by = utcnow(), actor.label
     report.review_comment = data.comment
     session.flush()
-    return report_public(report, today())
+    return _public(session, actor, report)
 
 
 def accept_report(session: Session, actor: Actor, period_id: int, slug: str) -> ReportPublic:
@@ -136,7 +171,7 @@ def accept_report(session: Session, actor: Actor, period_id: int, slug: str) -> 
     _move(report, "accepted")
     report.reviewed_at, report.reviewed_by = utcnow(), actor.label
     session.flush()
-    return report_public(report, today())
+    return _public(session, actor, report)
 
 
 def state_report(session: Session, actor: Actor, period_id: int) -> StateReport:
@@ -144,27 +179,41 @@ def state_report(session: Session, actor: Actor, period_id: int) -> StateReport:
     require(actor, "progress.dashboard", what="the state-wide progress report")
     period = load_period(session, period_id)
     reports = sorted(period.reports, key=lambda report: report.agency.name)
-    now = today()
+    state = Figures.model_validate(period.figures)
     return StateReport(
-        period=period_public(period, reports),
+        period=period_public(period, reports, today()),
         goals=list(figures.GOALS),
-        figures=Figures.model_validate(period.figures),
-        reports=[report_public(report, now) for report in reports],
+        figures=state,
+        reports=[_public(session, actor, report) for report in reports],
+        trends=trends.trends(history.state_snapshots(session, up_to=period)),
+        changes=_state_changes(session, period, state),
     )
 
 
-def report_pdf(session: Session, actor: Actor, period_id: int, slug: str) -> tuple[str, bytes]:
+def _state_changes(session: Session, period: ReportingPeriod, state: Figures) -> list[FigureChange]:
+    previous = history.previous_state(session, period)
+    return trends.changes(previous, state) if previous else []
+
+
+def report_pdf(
+    session: Session, actor: Actor, settings: Settings, period_id: int, slug: str
+) -> tuple[str, bytes]:
     """(file name, PDF) of the agency's report, with its usage chart."""
-    report = get_report(session, actor, period_id, slug)
+    report = get_report(session, actor, settings, period_id, slug)
     name = f"progress-{report.period_id}-{report.agency}.pdf"
     return name, pdf.report_pdf(report, [charts.usage_chart(report.figures)])
+
+
+def state_charts(state: StateReport) -> list[charts.DrawnChart]:
+    """The state-wide report's charts: usage, agencies compared, key figures by period."""
+    drawn = charts.dashboard_charts(state.figures, [r.figures for r in state.reports])
+    return drawn + charts.trend_charts(state.trends, "all agencies")
 
 
 def state_pdf(session: Session, actor: Actor, period_id: int) -> tuple[str, bytes]:
     """(file name, PDF) of the state-wide report, with the charts of the stored figures."""
     state = state_report(session, actor, period_id)
-    drawn = charts.dashboard_charts(state.figures, [r.figures for r in state.reports])
-    return f"progress-{period_id}-state.pdf", pdf.state_pdf(state, drawn)
+    return f"progress-{period_id}-state.pdf", pdf.state_pdf(state, state_charts(state))
 
 
 def abilities(session: Session, actor: Actor, slug: str) -> dict[str, bool]:

@@ -74,12 +74,45 @@ class Figures(BaseModel):
         return next(item for item in self.figures if item.key == key)
 
 
+class TrendPoint(BaseModel):
+    """A figure's value in one reporting period's snapshot."""
+
+    period_id: int
+    period: str
+    starts_on: date
+    value: float | None = Field(description="Null when the period had nothing to measure")
+    display: str
+
+
+class Trend(BaseModel):
+    """One key figure across the reporting periods, oldest first."""
+
+    key: str
+    goal: str
+    label: str
+    points: list[TrendPoint]
+
+
+class FigureChange(BaseModel):
+    """How a key figure moved since the previous period's report."""
+
+    key: str
+    goal: str
+    label: str
+    since: str = Field(description="The previous reporting period's name")
+    previous: float | None
+    current: float | None
+    change: float | None = Field(description="current - previous; null when either is missing")
+    text: str = Field(description='As a person reads it, e.g. "+2 datasets since FY 2025"')
+
+
 class Dashboard(BaseModel):
     """The state-wide picture and every agency's figures (the CDO dashboard)."""
 
     goals: list[Goal]
     state: Figures
     agencies: list[Figures]
+    trends: list[Trend] = Field(description="The state's key figures across reporting periods")
 
 
 class AgencyDashboard(BaseModel):
@@ -88,6 +121,7 @@ class AgencyDashboard(BaseModel):
     goals: list[Goal]
     figures: Figures
     datasets: list[DatasetRecord]
+    trends: list[Trend] = Field(description="The agency's key figures across its reports")
 
 
 class PeriodCreate(BaseModel):
@@ -123,6 +157,7 @@ class PeriodPublic(BaseModel):
     due_on: date
     opened_at: datetime
     opened_by: str
+    open: bool = Field(description="Reports are still collected: today is on or before due_on")
     status_counts: dict[str, int] = Field(description="Reports by status (the ones you may see)")
     reports: list[ReportSummary] = Field(description="The reports you may see")
 
@@ -161,6 +196,12 @@ class ReportPublic(BaseModel):
     reviewed_by: str | None
     review_comment: str | None
     overdue: bool
+    previous_period: str | None = Field(
+        default=None, description="The period of the agency's previous report, if any"
+    )
+    changes: list[FigureChange] = Field(
+        default_factory=list, description="Key figures since the previous period's report"
+    )
 
 
 class StateReport(BaseModel):
@@ -170,3 +211,5 @@ class StateReport(BaseModel):
     goals: list[Goal]
     figures: Figures
     reports: list[ReportPublic]
+    trends: list[Trend] = Field(description="State-wide key figures up to this period")
+    changes: list[FigureChange] = Field(description="State-wide since the previous period")

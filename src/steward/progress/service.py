@@ -5,7 +5,12 @@ the state-wide report and the dashboard; an agency's ADO sees its drill-down; ev
 person lists the periods, with the reports of their agencies (`reports.py` has the workflow).
 
 Opening a period measures the figures once (`metrics.measure`) and stores them in the period
-(state-wide) and in a draft report for every agency, so each report starts pre-filled.
+(state-wide) and in a draft report for every agency, so each report starts pre-filled. An agency
+created later gets its report the first time one of its reports is asked for while the period is
+open (until its due date), or when the CDO refreshes the period.
+
+The dashboard and the drill-down also show each goal's key figures across the reporting periods
+(`history.py` reads the stored snapshots, `trends.py` turns them into series).
 """
 
 from __future__ import annotations
@@ -13,15 +18,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from steward.accounts.policy import Actor, permits, require
+from steward.accounts.policy import SYSTEM, Actor, permits, require
 from steward.catalog.models import Agency
 from steward.catalog.service import get_agency
 from steward.config import Settings
 from steward.db.base import utcnow
 from steward.errors import Conflict, Invalid, NotFound
-from steward.progress import figures, metrics
+from steward.progress import figures, history, metrics, trends
 from steward.progress.models import ProgressReport, ReportingPeriod
 from steward.progress.schemas import (
     EDITABLE,
@@ -54,6 +60,7 @@ def dashboard(
         goals=list(figures.GOALS),
         state=figures.state_figures(measured),
         agencies=[figures.agency_figures(measured, a.slug) for a in measured.agencies],
+        trends=trends.trends(history.state_snapshots(session)),
     )
 
 
@@ -68,6 +75,7 @@ def agency_dashboard(
         goals=list(figures.GOALS),
         figures=figures.agency_figures(measured, agency.slug),
         datasets=measured.datasets_of(agency.slug),
+        trends=trends.trends(history.agency_snapshots(session, agency.id)),
     )
 
 
@@ -128,7 +136,7 @@ def open_period(
     for agency in session.scalars(select(Agency).order_by(Agency.name)):
         session.add(new_report(period, agency, measured, actor))
     session.flush()
-    return period_public(period, list(period.reports))
+    return period_public(period, list(period.reports), today())
 
 
 def new_report(
@@ -165,7 +173,34 @@ def refresh_period(
         session.add(new_report(period, agency, measured, actor))
     session.flush()
     session.refresh(period)
-    return period_public(period, list(period.reports))
+    return period_public(period, list(period.reports), today())
+
+
+def is_open(period: ReportingPeriod, day: date) -> bool:
+    """Whether the period still collects reports: until its due date."""
+    return day <= period.due_on
+
+
+def add_missing_reports(
+    session: Session, settings: Settings, period: ReportingPeriod, agencies: list[Agency]
+) -> None:
+    """Give the agencies created since the period opened their report, while it is open.
+
+    Each report is added in a savepoint: when a concurrent request has just added the same
+    agency's report, the unique constraint refuses the second and the first is kept.
+    """
+    have = {report.agency_id for report in period.reports}
+    missing = [agency for agency in agencies if agency.id not in have]
+    if not missing or not is_open(period, today()):
+        return
+    measured = metrics.measure(session, settings)
+    for agency in missing:
+        try:
+            with session.begin_nested():
+                session.add(new_report(period, agency, measured, SYSTEM))
+        except IntegrityError:
+            pass  # added by a concurrent request a moment ago
+    session.expire(period, ["reports"])
 
 
 def load_period(session: Session, period_id: int) -> ReportingPeriod:
@@ -179,17 +214,27 @@ def visible_reports(actor: Actor, period: ReportingPeriod) -> list[ProgressRepor
     return [r for r in period.reports if permits(actor, "progress.view", r.agency_id)]
 
 
-def list_periods(session: Session, actor: Actor) -> list[PeriodPublic]:
-    """Every period, newest first, with the reports the caller may see."""
+def list_periods(session: Session, actor: Actor, settings: Settings) -> list[PeriodPublic]:
+    """Every period, newest first, with the reports the caller may see (an open period first
+    gets the reports of the caller's agencies created since it opened)."""
     require(actor, "progress.periods", what="the reporting periods")
     query = select(ReportingPeriod).order_by(ReportingPeriod.starts_on.desc(), ReportingPeriod.id)
-    return [period_public(p, visible_reports(actor, p)) for p in session.scalars(query).unique()]
+    periods = list(session.scalars(query).unique())
+    mine = [
+        agency
+        for agency in session.scalars(select(Agency).order_by(Agency.name))
+        if permits(actor, "progress.view", agency.id)
+    ]
+    for period in periods:
+        add_missing_reports(session, settings, period, mine)
+    day = today()
+    return [period_public(p, visible_reports(actor, p), day) for p in periods]
 
 
 def get_period(session: Session, actor: Actor, period_id: int) -> PeriodPublic:
     require(actor, "progress.periods", what="the reporting periods")
     period = load_period(session, period_id)
-    return period_public(period, visible_reports(actor, period))
+    return period_public(period, visible_reports(actor, period), today())
 
 
 def can_open(actor: Actor) -> bool:

@@ -27,7 +27,9 @@ def report_summary(report: ProgressReport) -> ReportSummary:
     )
 
 
-def period_public(period: ReportingPeriod, reports: list[ProgressReport]) -> PeriodPublic:
+def period_public(
+    period: ReportingPeriod, reports: list[ProgressReport], today: date
+) -> PeriodPublic:
     counts = Counter(report.status for report in reports)
     ordered = sorted(reports, key=lambda report: report.agency.name)
     return PeriodPublic(
@@ -38,6 +40,7 @@ def period_public(period: ReportingPeriod, reports: list[ProgressReport]) -> Per
         due_on=period.due_on,
         opened_at=period.opened_at,
         opened_by=period.opened_by,
+        open=today <= period.due_on,
         status_counts={status: counts.get(status, 0) for status in REPORT_STATUSES},
         reports=[report_summary(report) for report in ordered],
     )

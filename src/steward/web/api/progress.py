@@ -55,8 +55,8 @@ def get_agency_dashboard(
 
 
 @router.get(PERIODS, response_model=list[PeriodPublic], summary="Reporting periods (signed in)")
-def list_periods(session: SessionDep, actor: ActorDep) -> list[PeriodPublic]:
-    return service.list_periods(session, actor)
+def list_periods(session: SessionDep, settings: SettingsDep, actor: ActorDep) -> list[PeriodPublic]:
+    return service.list_periods(session, actor, settings)
 
 
 @router.post(
@@ -98,8 +98,10 @@ def state_pdf(session: SessionDep, actor: ActorDep, period_id: int) -> Response:
 
 
 @router.get(REPORT, response_model=ReportPublic, summary="An agency's report (analyst)")
-def get_report(session: SessionDep, actor: ActorDep, period_id: int, agency: str) -> ReportPublic:
-    return reports.get_report(session, actor, period_id, agency)
+def get_report(
+    session: SessionDep, settings: SettingsDep, actor: ActorDep, period_id: int, agency: str
+) -> ReportPublic:
+    return reports.get_report(session, actor, settings, period_id, agency)
 
 
 @router.put(
@@ -108,9 +110,14 @@ def get_report(session: SessionDep, actor: ActorDep, period_id: int, agency: str
     summary="Write the narrative of the goals sent (ado)",
 )
 def put_narrative(
-    session: SessionDep, actor: ActorDep, period_id: int, agency: str, data: NarrativeUpdate
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: ActorDep,
+    period_id: int,
+    agency: str,
+    data: NarrativeUpdate,
 ) -> ReportPublic:
-    return reports.save_narratives(session, actor, period_id, agency, data)
+    return reports.save_narratives(session, actor, settings, period_id, agency, data)
 
 
 @router.post(
@@ -144,5 +151,7 @@ def accept_report(
 
 
 @router.get(REPORT + "/report.pdf", summary="An agency's report as PDF with its chart (analyst)")
-def report_pdf(session: SessionDep, actor: ActorDep, period_id: int, agency: str) -> Response:
-    return pdf_response(*reports.report_pdf(session, actor, period_id, agency))
+def report_pdf(
+    session: SessionDep, settings: SettingsDep, actor: ActorDep, period_id: int, agency: str
+) -> Response:
+    return pdf_response(*reports.report_pdf(session, actor, settings, period_id, agency))

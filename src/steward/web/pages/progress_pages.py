@@ -21,7 +21,7 @@ from steward.errors import StewardError
 from steward.progress import charts, reports, service
 from steward.progress.figures import GOAL_IDS
 from steward.progress.schemas import NarrativeUpdate, PeriodCreate, ReportReturn
-from steward.web.api.deps import ActorDep, SettingsDep, get_session
+from steward.web.api.deps import ActorDep, SettingsDep, get_session, get_settings
 from steward.web.api.progress import pdf_response
 from steward.web.auth import CsrfChecked
 from steward.web.pages.render import render
@@ -55,7 +55,12 @@ def dashboard_page(
 ) -> Response:
     board = service.dashboard(session, actor, settings)
     drawn = charts.dashboard_charts(board.state, board.agencies)
-    context = {"board": board, "charts": drawn, "periods": service.list_periods(session, actor)}
+    context = {
+        "board": board,
+        "charts": drawn,
+        "trend_charts": charts.trend_charts(board.trends, "all agencies"),
+        "periods": service.list_periods(session, actor, settings),
+    }
     return render(request, "progress/dashboard.html", context)
 
 
@@ -67,6 +72,7 @@ def agency_page(
     context = {
         "board": board,
         "chart": charts.usage_chart(board.figures),
+        "trend_charts": charts.trend_charts(board.trends, board.figures.name),
         "can": reports.abilities(session, actor, agency),
     }
     return render(request, "progress/agency.html", context)
@@ -102,7 +108,7 @@ def _periods(
     form: dict[str, str] | None = None,
 ) -> Response:
     context = {
-        "periods": service.list_periods(session, actor),
+        "periods": service.list_periods(session, actor, get_settings(request)),
         "can_open": service.can_open(actor),
         "error": error,
         "form": form or {},
@@ -144,8 +150,12 @@ def _first(exc: ValidationError) -> str:
 @router.get(PERIOD, response_class=HTMLResponse)
 def state_page(request: Request, session: SessionDep, actor: ActorDep, period_id: int) -> Response:
     state = reports.state_report(session, actor, period_id)
-    drawn = charts.dashboard_charts(state.figures, [r.figures for r in state.reports])
-    context = {"state": state, "charts": drawn, "notice": _notice(request)}
+    context = {
+        "state": state,
+        "charts": charts.dashboard_charts(state.figures, [r.figures for r in state.reports]),
+        "trend_charts": charts.trend_charts(state.trends, "all agencies"),
+        "notice": _notice(request),
+    }
     return render(request, "progress/state.html", context)
 
 
@@ -183,7 +193,7 @@ def _report(
     status_code: int = 200,
     entered: dict[str, str] | None = None,
 ) -> Response:
-    report = reports.get_report(session, actor, period_id, agency)
+    report = reports.get_report(session, actor, get_settings(request), period_id, agency)
     context = {
         "report": report,
         "chart": charts.usage_chart(report.figures),
@@ -231,7 +241,7 @@ async def save_narrative(
     entered = {goal: str(form.get(f"narrative_{goal}") or "") for goal in GOAL_IDS}
     try:
         data = NarrativeUpdate(narratives=entered)
-        reports.save_narratives(session, actor, period_id, agency, data)
+        reports.save_narratives(session, actor, get_settings(request), period_id, agency, data)
     except ValidationError as exc:
         return _report(
             request,
@@ -343,5 +353,7 @@ def _act(
 
 
 @router.get(REPORT + "/report.pdf")
-def report_pdf(session: SessionDep, actor: ActorDep, period_id: int, agency: str) -> Response:
-    return pdf_response(*reports.report_pdf(session, actor, period_id, agency))
+def report_pdf(
+    session: SessionDep, settings: SettingsDep, actor: ActorDep, period_id: int, agency: str
+) -> Response:
+    return pdf_response(*reports.report_pdf(session, actor, settings, period_id, agency))
