@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import os
+import shutil
 import socket
 import threading
 import time
@@ -10,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -21,6 +24,8 @@ from sqlalchemy import create_engine, text
 from steward.app import create_app
 from steward.config import Settings
 from steward.db import Database
+
+T = TypeVar("T")
 
 REQUIRE_ALL = os.environ.get("STEWARD_REQUIRE_ALL_TESTS") == "1"
 
@@ -39,42 +44,173 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
-    """A migrated metadata store; every repository test runs on SQLite and on PostgreSQL."""
+    """A migrated metadata store; every repository test runs on SQLite and on PostgreSQL.
+
+    The store starts as a copy of one migrated once per test process (`migrated_sqlite` /
+    `migrated_postgres_url`); `migrate()` then finds it at head. The migrations themselves run
+    from empty when that copy is made and in tests/db.
+    """
     settings.ensure_data_dir()
     if request.param == "postgres":
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("migrated_postgres_url")
     else:
         url = settings.resolved_database_url
+        seed_sqlite(settings, request.getfixturevalue("migrated_sqlite"))
     database = Database(url)
     database.migrate()
     yield database
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store migrated to head once per test process, copied by `seed_sqlite`."""
+    path = tmp_path_factory.mktemp("migrated") / "steward.db"
+    database = Database(f"sqlite:///{path}")
+    database.migrate()
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+def seed_sqlite(settings: Settings, migrated: Path) -> None:
+    """Start the settings' SQLite store as a copy of the migrated one (when it has none yet)."""
+    target = settings.data_dir / "steward.db"
+    if settings.database_url or target.exists():
+        return
+    settings.ensure_data_dir()
+    shutil.copyfile(migrated, target)
+
+
+class Snapshots:
+    """Stores built once per test process and copied for each test that asks for them.
+
+    `restore_or_build(name, database, settings, build)` runs `build()` (which fills the store and
+    returns the values a fixture needs, e.g. the actors) the first time per name and backend,
+    then saves the store (the data directory, and on PostgreSQL a template database); later
+    calls replace the test's store with a copy and return a deep copy of the saved values.
+    Every test still gets a store of its own.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.saved: dict[tuple[str, str], tuple[Path, str | None, Any]] = {}
+
+    def restore_or_build(
+        self, name: str, database: Database, settings: Settings, build: Callable[[], T]
+    ) -> T:
+        backend = "postgres" if database.url.startswith("postgresql") else "sqlite"
+        key = (name, backend)
+        if key in self.saved:
+            directory, template, values = self.saved[key]
+            database.dispose()
+            if template:
+                _recreate_database(database.url, template)
+            shutil.rmtree(settings.data_dir)
+            shutil.copytree(directory, settings.data_dir)
+            return copy.deepcopy(values)  # type: ignore[no-any-return]
+        values = build()
+        database.dispose()
+        directory = self.root / f"{len(self.saved)}-{backend}"
+        shutil.copytree(settings.data_dir, directory)
+        template = None
+        if backend == "postgres":
+            template = f"steward_snap_{uuid.uuid4().hex[:12]}"
+            _copy_database(database.url, template)
+        self.saved[key] = (directory, template, copy.deepcopy(values))
+        return values
+
+    def drop(self) -> None:
+        for _directory, template, _values in self.saved.values():
+            if template:
+                admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+                admin.dispose()
+
+
+def _copy_database(url: str, name: str) -> None:
+    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+    source = url.rsplit("/", 1)[1]
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+    admin.dispose()
+
+
+def _recreate_database(url: str, template: str) -> None:
+    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+    name = url.rsplit("/", 1)[1]
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
+    """The per-process cache of built stores (see `Snapshots`)."""
+    saved = Snapshots(tmp_path_factory.mktemp("snapshots"))
+    yield saved
+    saved.drop()
+
+
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
+def client(settings: Settings, migrated_sqlite: Path) -> Iterator[TestClient]:
+    seed_sqlite(settings, migrated_sqlite)
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL database, created for the test and dropped after it."""
+def _admin_url() -> str:
     base = os.environ.get("STEWARD_TEST_POSTGRES_URL")
     if not base:
         skip_or_fail("STEWARD_TEST_POSTGRES_URL is not set (a PostgreSQL URL to test against)")
     assert base is not None
-    admin_url = "postgresql+psycopg://" + base.split("://", 1)[1]
+    return "postgresql+psycopg://" + base.split("://", 1)[1]
+
+
+@contextmanager
+def _throwaway_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of `template` when given), dropped afterwards."""
+    admin_url = _admin_url()
     name = f"steward_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield admin_url.rsplit("/", 1)[0] + "/" + name
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throwaway, empty PostgreSQL database, created for the test and dropped after it."""
+    with _throwaway_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head once per test process (a template to copy)."""
+    with _throwaway_database() as url:
+        database = Database(url)
+        database.migrate()
+        database.dispose()
+        yield url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def migrated_postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A throwaway PostgreSQL database already migrated to head (copied from a template)."""
+    _admin_url()  # skips, or fails in CI, before the template is made
+    template = request.getfixturevalue("_postgres_template")
+    with _throwaway_database(template) as url:
+        yield url
 
 
 @contextmanager

@@ -105,6 +105,7 @@ ROWS: list[dict[str, Any]] = [
         "need": "public",
         "url": API + "/policies/cms",
     },
+    {"method": "GET", "path": API + "/sources", "need": "signed_in", "url": API + "/sources"},
     {"method": "GET", "path": API + "/releases", "need": "signed_in", "url": API + "/releases"},
     {
         "method": "POST",

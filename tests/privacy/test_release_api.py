@@ -68,6 +68,11 @@ def test_a_release_over_the_api_is_published_and_the_raw_rows_never_are(
     steward, ado = world.bearer("steward@ocme.ct.gov"), world.bearer("ado@ocme.ct.gov")
     analyst = world.bearer("analyst@ocme.ct.gov")
     assert client.post(f"{PRIVACY}/releases", json=RELEASE).status_code == 401
+    sources = client.get(f"{PRIVACY}/sources", headers=steward).json()
+    assert sources[0]["id"] == ME and sources[0]["access_level"] != "public"
+    assert ["residence_city", "text"] in sources[0]["fields"]
+    assert client.get(f"{PRIVACY}/sources", headers=analyst).json() == []
+    assert client.get(f"{PRIVACY}/sources").status_code == 401
     assert client.post(f"{PRIVACY}/releases", json=RELEASE, headers=analyst).status_code == 403
     bad = client.post(f"{PRIVACY}/releases", json={**RELEASE, "policy": "nope"}, headers=steward)
     assert bad.status_code == 404 and "no policy" in bad.json()["error"]["message"]

@@ -121,25 +121,34 @@ def _dataset(world: World, dataset_id: str, access: str, csv_text: str) -> None:
 
 
 @pytest.fixture
-def world(database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(
+    database: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    snapshots: Any,  # tests/conftest.py's Snapshots
+) -> World:
     settings.database_url = database.url
     clock = {"today": TODAY}
     monkeypatch.setattr(agreements, "today", lambda: clock["today"])
-    with database.session() as session:
-        for slug, name in (
-            ("dph", "Department of Public Health"),
-            ("dss", "Department of Social Services"),
-            ("opm", "Office of Policy and Management"),
-        ):
-            catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
-        for email, roles in PEOPLE.items():
-            grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
-            data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
-            accounts.create_user(session, SYSTEM, data)
-        actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
-    made = World(database, settings, actors, clock)
-    _dataset(made, DATASET, "non-public", people_csv())
-    return made
+
+    def build() -> dict[str, Actor]:
+        with database.session() as session:
+            for slug, name in (
+                ("dph", "Department of Public Health"),
+                ("dss", "Department of Social Services"),
+                ("opm", "Office of Policy and Management"),
+            ):
+                catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
+            for email, roles in PEOPLE.items():
+                grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
+                data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
+                accounts.create_user(session, SYSTEM, data)
+            actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
+        _dataset(World(database, settings, actors, clock), DATASET, "non-public", people_csv())
+        return actors
+
+    actors = snapshots.restore_or_build("sharing", database, settings, build)
+    return World(database, settings, actors, clock)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from steward.privacy.schemas import (
     ReleaseCreate,
     ReleaseDetail,
     ReleasePublic,
+    ReleaseSource,
 )
 from steward.web.api.deps import ActorDep, SettingsDep, get_session
 
@@ -49,6 +50,15 @@ def create_policy(session: SessionDep, actor: ActorDep, data: PolicyCreate) -> P
 )
 def policy_versions(session: SessionDep, name: str) -> list[PolicyPublic]:
     return service.policy_versions(session, name)
+
+
+@router.get(
+    "/sources",
+    response_model=list[ReleaseSource],
+    summary="Datasets you may make a release from, with their columns (signed in)",
+)
+def list_sources(session: SessionDep, actor: ActorDep) -> list[ReleaseSource]:
+    return releases.release_sources(session, actor)
 
 
 @router.get(
