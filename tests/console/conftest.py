@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -87,13 +88,25 @@ def _password_hash() -> str:
 
 
 @pytest.fixture
-def world(database: Database, settings: Settings) -> World:
-    return build_world(database, settings, passwords=False)
+def world(database: Database, settings: Settings, snapshots: Any) -> World:
+    return _copied_world(database, settings, snapshots, passwords=False)
 
 
 @pytest.fixture
-def web_world(database: Database, settings: Settings) -> World:
-    return build_world(database, settings, passwords=True)
+def web_world(database: Database, settings: Settings, snapshots: Any) -> World:
+    return _copied_world(database, settings, snapshots, passwords=True)
+
+
+def _copied_world(database: Database, settings: Settings, snapshots: Any, passwords: bool) -> World:
+    """`build_world` once per process and backend, then a copy (tests/conftest.py's snapshots)."""
+    settings.database_url = database.url
+    actors = snapshots.restore_or_build(
+        f"console-{passwords}",
+        database,
+        settings,
+        lambda: build_world(database, settings, passwords).actors,
+    )
+    return World(database, settings, actors)
 
 
 @pytest.fixture

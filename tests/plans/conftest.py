@@ -70,22 +70,38 @@ class World:
 
 
 @pytest.fixture
-def world(database: Database, settings: Settings) -> World:
+def world(database: Database, settings: Settings, snapshots: Any) -> World:
     settings.database_url = database.url
-    with database.session() as session:
-        for slug, name in (
-            ("dph", "Department of Public Health"),
-            ("ocme", "Office of the Chief Medical Examiner"),
-            ("opm", "Office of Policy and Management"),
-        ):
-            catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
-        for email, roles in PEOPLE.items():
-            grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
-            # No password here: hashing one is slow on purpose; `sign_in` sets it when needed.
-            data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
-            accounts.create_user(session, SYSTEM, data)
-        actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
-    made = World(
+
+    def build() -> dict[str, Actor]:
+        with database.session() as session:
+            for slug, name in (
+                ("dph", "Department of Public Health"),
+                ("ocme", "Office of the Chief Medical Examiner"),
+                ("opm", "Office of Policy and Management"),
+            ):
+                catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
+            for email, roles in PEOPLE.items():
+                grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
+                # No password here: hashing one is slow on purpose; `sign_in` sets it when needed.
+                data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
+                accounts.create_user(session, SYSTEM, data)
+            actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
+        made = _world(database, settings, actors)
+        made.dataset("plan-0001", title="Lead poisoning cases by town", update_frequency="R/P1Y")
+        made.dataset("plan-0002", title="Licensed clinics")
+        made.publish("plan-0002")
+        made.dataset("plan-0003", agency="opm", title="Grants to towns")
+        return actors
+
+    # `snapshots` is tests/conftest.py's: the world is built once per process and copied.
+    return _world(
+        database, settings, snapshots.restore_or_build("plans", database, settings, build)
+    )
+
+
+def _world(database: Database, settings: Settings, actors: dict[str, Actor]) -> World:
+    return World(
         database,
         settings,
         cdo=actors["cdo@ct.gov"],
@@ -94,11 +110,6 @@ def world(database: Database, settings: Settings) -> World:
         analyst=actors["analyst@dph.ct.gov"],
         outsider=actors["steward@opm.ct.gov"],
     )
-    made.dataset("plan-0001", title="Lead poisoning cases by town", update_frequency="R/P1Y")
-    made.dataset("plan-0002", title="Licensed clinics")
-    made.publish("plan-0002")
-    made.dataset("plan-0003", agency="opm", title="Grants to towns")
-    return made
 
 
 @pytest.fixture

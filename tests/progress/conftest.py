@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -69,27 +70,33 @@ class World:
 
 
 @pytest.fixture
-def world(database: Database, settings: Settings) -> World:
+def world(database: Database, settings: Settings, snapshots: Any) -> World:
     settings.database_url = database.url
-    load_demo(database, settings.data_dir)
-    with database.session() as session:
-        for email, roles in PEOPLE.items():
-            grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
-            data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
-            accounts.create_user(session, SYSTEM, data)
-        actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
-        filed = DataRequestCreate.model_validate(
-            {
-                "requester_name": "Pat Reyes",
-                "requester_email": "pat.reyes@example.org",
-                "requester_kind": "nonprofit",
-                "title": REQUEST_TITLE,
-                "description": "Every inspection of a licensed clinic since 2015, with its town.",
-                "purpose": "To map where inspections find problems most often.",
-                "agency": "dph",
-            }
-        )
-        requests.file_request(session, SYSTEM, filed, settings)
+
+    def build() -> dict[str, Actor]:
+        load_demo(database, settings.data_dir)
+        with database.session() as session:
+            for email, roles in PEOPLE.items():
+                grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
+                data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
+                accounts.create_user(session, SYSTEM, data)
+            actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
+            filed = DataRequestCreate.model_validate(
+                {
+                    "requester_name": "Pat Reyes",
+                    "requester_email": "pat.reyes@example.org",
+                    "requester_kind": "nonprofit",
+                    "title": REQUEST_TITLE,
+                    "description": "Every inspection of a licensed clinic since 2015, by town.",
+                    "purpose": "To map where inspections find problems most often.",
+                    "agency": "dph",
+                }
+            )
+            requests.file_request(session, SYSTEM, filed, settings)
+        return actors
+
+    # `snapshots` is tests/conftest.py's: the demo is loaded once per process and copied.
+    actors = snapshots.restore_or_build("progress", database, settings, build)
     return World(
         database,
         settings,
