@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +21,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from steward.accounts import service as accounts
+from steward.accounts.policy import SYSTEM, Actor
+from steward.accounts.schemas import RoleGrant, UserCreate
 from steward.app import create_app
+from steward.catalog import service as catalog
+from steward.catalog.schemas import AgencyCreate
 from steward.config import Settings
 from steward.db import Database
 
@@ -124,27 +129,30 @@ class Snapshots:
     def drop(self) -> None:
         for _directory, template, _values in self.saved.values():
             if template:
-                admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
-                admin.dispose()
+                _admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+def _admin(*statements: str) -> None:
+    """Run statements on the PostgreSQL server outside a transaction (CREATE/DROP DATABASE)."""
+    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        admin.dispose()
 
 
 def _copy_database(url: str, name: str) -> None:
-    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
-    source = url.rsplit("/", 1)[1]
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
-    admin.dispose()
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{url.rsplit("/", 1)[1]}"')
 
 
 def _recreate_database(url: str, template: str) -> None:
-    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
     name = url.rsplit("/", 1)[1]
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    admin.dispose()
+    _admin(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+    )
 
 
 @pytest.fixture(scope="session")
@@ -153,6 +161,31 @@ def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
     saved = Snapshots(tmp_path_factory.mktemp("snapshots"))
     yield saved
     saved.drop()
+
+
+People = Mapping[str, Sequence[tuple[str, str | None]]]
+Seed = Callable[[Database, Sequence[tuple[str, str]], People], dict[str, Actor]]
+
+
+def seed_store(
+    database: Database, agencies: Sequence[tuple[str, str]], people: People
+) -> dict[str, Actor]:
+    """Add agencies `(slug, name)` and people `{email: [(role, agency slug or None)]}` (no
+    password: hashing one is slow on purpose; tests that sign in set one); return their actors."""
+    with database.session() as session:
+        for slug, name in agencies:
+            catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
+        for email, roles in people.items():
+            grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
+            data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
+            accounts.create_user(session, SYSTEM, data)
+        return {email: accounts.actor_by_email(session, email) for email in people}
+
+
+@pytest.fixture(scope="session")
+def seed() -> Seed:
+    """`seed(database, agencies, people)`: see `seed_store`."""
+    return seed_store
 
 
 @pytest.fixture
@@ -173,18 +206,13 @@ def _admin_url() -> str:
 @contextmanager
 def _throwaway_database(template: str | None = None) -> Iterator[str]:
     """A new PostgreSQL database (a copy of `template` when given), dropped afterwards."""
-    admin_url = _admin_url()
     name = f"steward_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    copy = f' TEMPLATE "{template}"' if template else ""
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    from_template = f' TEMPLATE "{template}"' if template else ""
+    _admin(f'CREATE DATABASE "{name}"{from_template}')
     try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
+        yield _admin_url().rsplit("/", 1)[0] + "/" + name
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 
 from steward.accounts import service as accounts
 from steward.accounts.policy import SYSTEM, Actor
-from steward.accounts.schemas import RoleGrant, TokenCreate, UserCreate
+from steward.accounts.schemas import TokenCreate
 from steward.app import create_app
 from steward.catalog import service as catalog
 from steward.catalog import versions
-from steward.catalog.schemas import AgencyCreate, DatasetCreate
+from steward.catalog.schemas import DatasetCreate
 from steward.config import Settings
 from steward.db import Database
 
@@ -86,20 +86,10 @@ class World:
 
 
 @pytest.fixture
-def world(database: Database, settings: Settings) -> World:
+def world(database: Database, settings: Settings, seed: Any) -> World:
     settings.database_url = database.url
-    with database.session() as session:
-        for slug, name in (
-            ("dph", "Department of Public Health"),
-            ("opm", "Office of Policy and Management"),
-        ):
-            catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
-        for email, roles in PEOPLE.items():
-            grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
-            # No password yet: hashing is slow on purpose; `sign_in` sets one when needed.
-            data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
-            accounts.create_user(session, SYSTEM, data)
-        actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
+    agencies = [("dph", "Department of Public Health"), ("opm", "Office of Policy and Management")]
+    actors = seed(database, agencies, PEOPLE)  # tests/conftest.py's seed_store
     return World(
         database,
         settings,

@@ -14,16 +14,21 @@ from typer.testing import CliRunner
 
 from steward.accounts import service as accounts
 from steward.accounts.policy import SYSTEM, Actor
-from steward.accounts.schemas import RoleGrant, TokenCreate, UserCreate
+from steward.accounts.schemas import TokenCreate
 from steward.app import create_app
 from steward.catalog import service as catalog
 from steward.catalog import versions
-from steward.catalog.schemas import AgencyCreate, DatasetCreate
+from steward.catalog.schemas import DatasetCreate
 from steward.cli.main import app as cli_app
 from steward.config import Settings
 from steward.db import Database
 
 PASSWORD = "plans-password-1"
+AGENCIES = [
+    ("dph", "Department of Public Health"),
+    ("ocme", "Office of the Chief Medical Examiner"),
+    ("opm", "Office of Policy and Management"),
+]
 PEOPLE = {
     "cdo@ct.gov": [("cdo", None)],
     "ado@dph.ct.gov": [("ado", "dph")],
@@ -70,23 +75,11 @@ class World:
 
 
 @pytest.fixture
-def world(database: Database, settings: Settings, snapshots: Any) -> World:
+def world(database: Database, settings: Settings, snapshots: Any, seed: Any) -> World:
     settings.database_url = database.url
 
     def build() -> dict[str, Actor]:
-        with database.session() as session:
-            for slug, name in (
-                ("dph", "Department of Public Health"),
-                ("ocme", "Office of the Chief Medical Examiner"),
-                ("opm", "Office of Policy and Management"),
-            ):
-                catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
-            for email, roles in PEOPLE.items():
-                grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
-                # No password here: hashing one is slow on purpose; `sign_in` sets it when needed.
-                data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
-                accounts.create_user(session, SYSTEM, data)
-            actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
+        actors: dict[str, Actor] = seed(database, AGENCIES, PEOPLE)
         made = _world(database, settings, actors)
         made.dataset("plan-0001", title="Lead poisoning cases by town", update_frequency="R/P1Y")
         made.dataset("plan-0002", title="Licensed clinics")

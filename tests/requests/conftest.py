@@ -22,10 +22,9 @@ from fastapi.testclient import TestClient
 
 from steward.accounts import service as accounts
 from steward.accounts.policy import SYSTEM, Actor
-from steward.accounts.schemas import RoleGrant, UserCreate
 from steward.app import create_app
 from steward.catalog import service as catalog
-from steward.catalog.schemas import AgencyCreate, DatasetCreate
+from steward.catalog.schemas import DatasetCreate
 from steward.config import Settings
 from steward.db import Database
 from steward.requests.schemas import DataRequestCreate
@@ -60,27 +59,22 @@ class World:
 
 
 @pytest.fixture
-def world(database: Database, settings: Settings) -> World:
+def world(database: Database, settings: Settings, seed: Any) -> World:
     settings.database_url = database.url
     settings.request_extra_holidays = [EXTRA_HOLIDAY]
+    agencies = [
+        ("dph", "Department of Public Health"),
+        ("ocme", "Office of the Chief Medical Examiner"),
+        ("opm", "Office of Policy and Management"),
+    ]
+    actors = seed(database, agencies, PEOPLE)  # tests/conftest.py's seed_store
     with database.session() as session:
-        for slug, name in (
-            ("dph", "Department of Public Health"),
-            ("ocme", "Office of the Chief Medical Examiner"),
-            ("opm", "Office of Policy and Management"),
-        ):
-            catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
         catalog.create_dataset(
             session, SYSTEM, DatasetCreate(id="clin-0001", agency="dph", title="Clinics")
         )
         catalog.create_dataset(
             session, SYSTEM, DatasetCreate(id="dead-0001", agency="ocme", title="Deaths")
         )
-        for email, roles in PEOPLE.items():
-            grants = [RoleGrant(role=role, agency=agency) for role, agency in roles]  # type: ignore[arg-type]
-            data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
-            accounts.create_user(session, SYSTEM, data)
-        actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
     return World(
         database,
         settings,

@@ -19,11 +19,11 @@ from fastapi.testclient import TestClient
 
 from steward.accounts import service as accounts
 from steward.accounts.policy import SYSTEM, Actor
-from steward.accounts.schemas import RoleGrant, TokenCreate, UserCreate
+from steward.accounts.schemas import TokenCreate
 from steward.app import create_app
 from steward.catalog import service as catalog
 from steward.catalog import versions
-from steward.catalog.schemas import AgencyCreate, DatasetCreate
+from steward.catalog.schemas import DatasetCreate
 from steward.config import Settings
 from steward.db import Database
 from steward.sharing import agreements
@@ -38,6 +38,11 @@ PEOPLE = {
     "analyst@dss.ct.gov": [("analyst", "dss")],
     "other@dss.ct.gov": [("analyst", "dss")],
 }
+AGENCIES = [
+    ("dph", "Department of Public Health"),
+    ("dss", "Department of Social Services"),
+    ("opm", "Office of Policy and Management"),
+]
 DATASET = "dph0-0001"
 PUBLIC = "dph0-0002"
 FIRST = ["Ana", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "June"]
@@ -126,24 +131,14 @@ def world(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     snapshots: Any,  # tests/conftest.py's Snapshots
+    seed: Any,  # tests/conftest.py's seed_store
 ) -> World:
     settings.database_url = database.url
     clock = {"today": TODAY}
     monkeypatch.setattr(agreements, "today", lambda: clock["today"])
 
     def build() -> dict[str, Actor]:
-        with database.session() as session:
-            for slug, name in (
-                ("dph", "Department of Public Health"),
-                ("dss", "Department of Social Services"),
-                ("opm", "Office of Policy and Management"),
-            ):
-                catalog.create_agency(session, SYSTEM, AgencyCreate(slug=slug, name=name))
-            for email, roles in PEOPLE.items():
-                grants = [RoleGrant.model_validate({"role": r, "agency": a}) for r, a in roles]
-                data = UserCreate(email=email, name=email.split("@")[0].title(), roles=grants)
-                accounts.create_user(session, SYSTEM, data)
-            actors = {email: accounts.actor_by_email(session, email) for email in PEOPLE}
+        actors: dict[str, Actor] = seed(database, AGENCIES, PEOPLE)
         _dataset(World(database, settings, actors, clock), DATASET, "non-public", people_csv())
         return actors
 
