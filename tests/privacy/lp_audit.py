@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linprog
 
 Cell = tuple[tuple[str, str], ...]  # ((level, name) per dimension)
@@ -62,8 +63,10 @@ def intervals(
         if coef.any():
             rows.append(coef)
             rhs.append(-constant)
-    a_eq = np.array(rows) if rows else None
+    # Sparse once: SciPy's HiGHS takes CSR as it is, instead of converting a dense copy per call.
+    a_eq = sparse.csr_array(np.array(rows)) if rows else None
     b_eq = np.array(rhs) if rows else None
+    a_ub = sparse.csr_array(a_ub) if a_ub is not None else None
     found = {}
     for cell, j in column.items():
         objective = np.zeros(len(unknown))
