@@ -8,7 +8,7 @@ from steward.privacy.audit import audit
 from steward.privacy.engine import protect_table
 from steward.privacy.policy import BUILTIN
 from steward.privacy.primary import find_primary
-from steward.privacy.rates import percentage_facts
+from steward.privacy.rates import cell_populations, percentage_facts
 
 from .conftest import cell, grid
 from .lp_audit import intervals
@@ -48,3 +48,21 @@ def test_the_rate_interval_matches_an_independent_lp() -> None:
     low = -facts[0].coefs[1] * 23
     high = -facts[1].coefs[1] * 23
     assert low < 3 < high and high - low < 0.03
+
+
+def test_each_year_is_divided_by_its_own_residents_and_a_total_by_their_sum() -> None:
+    table = grid({"Andover": {"2019": 1, "2021": 1}, "Ashford": {"2019": 1, "2021": 1}})
+    fallback = {"Andover": 100.0, "Ashford": 200.0}  # the chosen year's, for 2021
+    known = {"2019": {"Andover": 10.0}}  # Ashford unknown in 2019
+    found = cell_populations(table, "row", fallback, "col", known)
+
+    def people(row: str, col: str) -> float:
+        return float(found[cell(table, row, col)])
+
+    assert people("Andover", "2019") == 10 and people("Andover", "2021") == 100
+    assert people("Andover", "Total") == 110  # person-years
+    assert people("Ashford", "2021") == 200 and people("Total", "2021") == 300
+    assert all(np.isnan(people(r, c)) for r, c in [("Ashford", "2019"), ("Ashford", "Total")])
+    assert np.isnan(people("Total", "2019"))
+    without_years = cell_populations(table, "row", fallback)
+    assert float(without_years[cell(table, "Andover", "2019")]) == 100

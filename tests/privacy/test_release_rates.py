@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from steward.catalog.models import Dataset
 from steward.catalog.rows import open_public_rows
 from steward.demo.loader import DATA_DIR
 from steward.errors import Invalid
@@ -153,14 +154,14 @@ def world(tmp_path: Path) -> World:
     return make_world(tmp_path)
 
 
-def town_people() -> dict[tuple[str, str], float]:
-    """Residents of every town, county, planning region and the state in 2020, summed by the
+def town_people(year: str = "2020") -> dict[tuple[str, str], float]:
+    """Residents of every town, county, planning region and the state in `year`, summed by the
     test from the DPH file."""
     people: dict[tuple[str, str], float] = {}
     path = DATA_DIR / "datasets/dph_population_by_town_1996-2020_ctdata.csv"
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if row["Year"] == "2020" and row["Measure Type"] == "Number":
+            if row["Year"] == year and row["Measure Type"] == "Number":
                 people[("town", row["Town"])] = float(row["Value"])
     people.pop(("town", "Connecticut"))
     for links in (ct_town_county().parents, ct_town_region().parents):
@@ -169,6 +170,20 @@ def town_people() -> dict[tuple[str, str], float]:
                 people[parent] = people.get(parent, 0.0) + people[town]
     people[ROOT] = sum(v for k, v in people.items() if k[0] == "town")
     return people
+
+
+class Populations:
+    """What a cell of (area, year, ...) is divided by: its year's residents (2020's after 2020,
+    the last DPH estimate); over all years, the sum of each year's (person-years)."""
+
+    def __init__(self, years: Sequence[str]) -> None:
+        self.years = sorted(years)
+        self.of_year = {y: town_people(y if int(y) <= 2020 else "2020") for y in self.years}
+
+    def __call__(self, key: Key) -> float:
+        area, year = key[0], key[1]
+        chosen = self.years if year == ROOT else [year[1]]
+        return sum(self.of_year[y][area] for y in chosen)
 
 
 RATED = {
@@ -194,7 +209,11 @@ def test_the_medical_examiners_release_with_rates_passes_an_independent_audit(
     statuses = made.summary["rates"]["statuses"]
     assert made.summary["rates"]["facts"] > 0 and statuses["published"] > 500
     assert statuses["count_suppressed"] > 100
-    truth, people = true_counts(), town_people()
+    truth = true_counts()
+    people = Populations(sorted({key[1][1] for key in truth if key[1] != ROOT}))
+    used = made.summary["rates"]["populations"]
+    assert used["year_dimension"] == "year" and used["fallback_year"] == 2020
+    assert used["years_without_estimates"] == [y for y in people.years if int(y) > 2020]
     index: dict[Key, int] = {}
     values: list[float] = []
     hidden: list[bool] = []
@@ -228,6 +247,8 @@ def test_the_medical_examiners_release_with_rates_passes_an_independent_audit(
         published = publish_release(session, steward, world.settings.data_dir, made.id)
         source = open_public_rows(session, world.settings.data_dir, published.published_dataset_id)
         names = {field.name for field in source.fields}
+        description = session.get(Dataset, published.published_dataset_id).description
+    assert "each cell's year (`year`)" in description and "person-years" in description
     assert {"percent", "percent_status", "rate_per_100000", "rate_per_100000_status"} <= names
 
 
@@ -236,7 +257,7 @@ def _check_rate_values(
     key: Key,
     own: list[int],
     truth: Mapping[Key, int],
-    people: Mapping[tuple[str, str], float],
+    people: Populations,
 ) -> None:
     """Each rate is the rounded true value, or empty with a status that says why."""
     count_hidden = cells["status"] != "published"
@@ -248,19 +269,19 @@ def _check_rate_values(
     elif cells["percent_status"] == "published":
         assert float(cells["percent"]) == round(100 * truth[key] / denominator, 1)
     if "rate_per_100000" in cells and not count_hidden:
-        expected = round(100_000 * truth[key] / people[key[0]], 1)
+        expected = round(100_000 * truth[key] / people(key), 1)
         assert float(cells["rate_per_100000"]) == pytest.approx(expected)
         assert cells["rate_per_100000_status"] == "published"
 
 
 def population_bounds(
-    rows: Sequence[Mapping[str, Any]], index: Mapping[Key, int], people: Mapping[Any, float]
+    rows: Sequence[Mapping[str, Any]], index: Mapping[Key, int], people: Populations
 ) -> list[Bound]:
     found: list[Bound] = []
     for cells in rows:
         if cells.get("rate_per_100000_status") == "published":
             i = index[key_of(cells, DIMS)]
-            shown, population = float(cells["rate_per_100000"]), people[key_of(cells, DIMS)[0]]
+            shown, population = float(cells["rate_per_100000"]), people(key_of(cells, DIMS))
             found.append(({i: 1.0}, (shown + HALF) / 100_000 * population))
             found.append(({i: -1.0}, -(shown - HALF) / 100_000 * population))
     return found

@@ -69,7 +69,11 @@ def table(
         typer.Option("--rate-per", min=1, max=10_000_000, help="Add a rate per N residents"),
     ] = None,
     population_year: Annotated[
-        int, typer.Option(help="Year of the DPH population estimates (1996-2020)")
+        int,
+        typer.Option(
+            help="Year of the DPH population estimates (1996-2020); with a year dimension,"
+            " only for years without estimates"
+        ),
     ] = 2020,
     as_json: JsonOption = False,
 ) -> None:

@@ -21,7 +21,12 @@ from typing import Any
 from steward.errors import Invalid
 from steward.privacy.deid import SUPPRESSED, Extract, k_anonymize, pseudonym
 from steward.privacy.engine import Protection, protect_table, reaudit
-from steward.privacy.inner import ct_town_populations, parse_dimensions, table_from_rows
+from steward.privacy.inner import (
+    ct_population_estimates,
+    ct_town_populations,
+    parse_dimensions,
+    table_from_rows,
+)
 from steward.privacy.linked import link
 from steward.privacy.policy import Policy
 from steward.privacy.rates import (
@@ -128,10 +133,14 @@ def protect_rates(
     asks: Sequence[RateAsk],
     area_dimension: str | None,
     population_year: int = 2020,
+    year_dimension: str | None = None,
 ) -> list[PartRates]:
     """Each table's rate columns (aligned with its cells) under the protection's policy; the
     protection's audit is replaced by one that includes every fact the rates publish, after
-    withholding the rates that would give a suppressed cell away."""
+    withholding the rates that would give a suppressed cell away.
+
+    Rates per residents use `population_year`'s estimates, or with a `year_dimension` each
+    year's own (`population_year`'s for a year without estimates; see `cell_populations`)."""
     table, policy = protection.table, protection.policy
     suppressed = protection.pattern.suppressed
     populations = None
@@ -145,7 +154,10 @@ def protect_rates(
         if ask.per:
             if populations is None:
                 people = ct_town_populations(str(population_year))
-                populations = cell_populations(table, area_dimension, people)
+                by_year = ct_population_estimates() if year_dimension else None
+                populations = cell_populations(
+                    table, area_dimension, people, year_dimension, by_year
+                )
             by_people = [(c, None, float(populations[c])) for c in cells]
             name = rate_column(ask.per)
             columns[name] = make_rates(table, suppressed, policy, name, ask.per, by_people)
@@ -156,6 +168,37 @@ def protect_rates(
             table, suppressed, every, policy, lambda facts: reaudit(protection, facts)
         )
     return found
+
+
+def year_dimension_of(dims: Sequence[str], derive: Mapping[str, tuple[str, str]]) -> str | None:
+    """The dimension holding years: one derived as `year:COLUMN`, else one named `year`.
+
+    >>> year_dimension_of(["town=ct_town_county", "yr"], {"yr": ("year", "date")})
+    'yr'
+    >>> year_dimension_of(["town=ct_town_county", "sex"], {}) is None
+    True
+    """
+    names = [option.partition("=")[0].strip() for option in dims]
+    derived = [name for name in names if derive.get(name, ("",))[0] == "year"]
+    found = derived or [name for name in names if name == "year"]
+    return found[0] if found else None
+
+
+def population_years(
+    table: Table, year_dimension: str | None, population_year: int
+) -> dict[str, Any]:
+    """Which population estimates the rates per residents used (for the release's summary)."""
+    names = [dim.name for dim in table.dims]
+    if year_dimension not in names:
+        return {"estimates": [str(population_year)], "years_without_estimates": []}
+    years = [leaf[1] for leaf in table.dims[names.index(year_dimension)].leaves]
+    known = ct_population_estimates()
+    return {
+        "estimates": sorted({y if y in known else str(population_year) for y in years}),
+        "years_without_estimates": sorted(y for y in years if y not in known),
+        "fallback_year": population_year,
+        "year_dimension": year_dimension,
+    }
 
 
 def rates_summary(protection: Protection, found: Sequence[PartRates]) -> dict[str, Any]:

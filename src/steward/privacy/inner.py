@@ -127,15 +127,22 @@ def _count(text: str | None, column: str, line: int) -> float:
 
 
 @cache
-def ct_town_populations(year: str = "2020") -> dict[str, float]:
-    """Town populations from the bundled DPH estimates (for a population floor)."""
+def ct_population_estimates() -> dict[str, dict[str, float]]:
+    """Town populations by year (`{"2020": {"Andover": 3232.0, ...}}`) from the bundled DPH
+    estimates, 1996-2020."""
     path = files("steward.demo").joinpath(
         "data/datasets/dph_population_by_town_1996-2020_ctdata.csv"
     )
-    found: dict[str, float] = {}
+    found: dict[str, dict[str, float]] = {}
     for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
-        if row["Year"] == year and row["Measure Type"] == "Number":
-            found[row["Town"]] = float(row["Value"])
+        if row["Measure Type"] == "Number":
+            found.setdefault(row["Year"], {})[row["Town"]] = float(row["Value"])
+    return found
+
+
+def ct_town_populations(year: str = "2020") -> dict[str, float]:
+    """Town populations of one year from the bundled DPH estimates (for a population floor)."""
+    found = ct_population_estimates().get(year)
     if not found:
         raise Invalid(f"no town populations for {year}")
-    return found
+    return dict(found)

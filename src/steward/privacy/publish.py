@@ -84,13 +84,26 @@ def _rates_note(release: PrivacyRelease) -> str:
     if not columns:
         return ""
     decimals = release.policy_rules.get("percent_decimals", 1)
-    year = release.parameters.get("population_year", 2020)
     meaning = "; ".join(f"`{code}`: {text}" for code, text in STATUS_MEANING.items())
     return (
         f"Rate columns ({', '.join(columns)}): `percent` is the cell's share of its row total, "
-        f"`rate_per_N` its count per N residents of its area (DPH population estimates for "
-        f"{year}); both rounded to {decimals} decimal(s). Each `<column>_status` says why a "
+        f"`rate_per_N` its count per N residents of its area ({_populations_note(release)}); "
+        f"both rounded to {decimals} decimal(s). Each `<column>_status` says why a "
         f"rate is empty ({meaning}); the audit included every published rate. "
+    )
+
+
+def _populations_note(release: PrivacyRelease) -> str:
+    year = release.parameters.get("population_year", 2020)
+    used = release.summary.get("rates", {}).get("populations", {})
+    if not used.get("year_dimension"):
+        return f"DPH population estimates for {year}"
+    missing = used.get("years_without_estimates", [])
+    instead = f"; for {', '.join(missing)}, those for {year}" if missing else ""
+    return (
+        f"DPH population estimates of each cell's year (`{used['year_dimension']}`){instead}; "
+        "a cell over several years is divided by the sum of their populations (person-years), "
+        "so its rate is a yearly average"
     )
 
 

@@ -135,10 +135,38 @@ def share_cells(table: Table, dims: Sequence[Dimension], cells: Sequence[int]) -
 
 
 def cell_populations(
-    table: Table, area_dimension: str | None, people: Mapping[str, float]
+    table: Table,
+    area_dimension: str | None,
+    people: Mapping[str, float],
+    year_dimension: str | None = None,
+    people_of_year: Mapping[str, Mapping[str, float]] | None = None,
 ) -> FloatArray:
     """Each cell's population: the residents of its area (a town, county, region or the state;
-    the state when the table has no area), NaN when a town's population is unknown."""
+    the state when the table has no area), NaN when a town's population is unknown.
+
+    With a year dimension and `people_of_year` (town populations by year), a cell of one year
+    takes that year's populations (`people` for a year not in it), and a cell over several years
+    (their total) the sum of theirs: person-years, so its rate is a yearly average.
+    """
+    names = [dim.name for dim in table.dims]
+    if year_dimension not in names or people_of_year is None:
+        return _area_populations(table, area_dimension, people)
+    dim = table.dims[names.index(year_dimension)]
+    by_leaf = np.stack(
+        [
+            _area_populations(table, area_dimension, people_of_year.get(leaf[1], people))
+            for leaf in dim.leaves
+        ]
+    )  # leaves x cells
+    axis = names.index(year_dimension)
+    under = dim.aggregation()[[dim.position[key[axis]] for key in table.keys]] > 0  # cells x leaves
+    found: FloatArray = np.where(under, by_leaf.T, 0.0).sum(axis=1)
+    return found  # an unknown town's NaN counts only in the cells of its own years
+
+
+def _area_populations(
+    table: Table, area_dimension: str | None, people: Mapping[str, float]
+) -> FloatArray:
     names = [dim.name for dim in table.dims]
     if area_dimension not in names:
         towns = {leaf[1] for leaf in ct_town_county().leaves}

@@ -126,13 +126,21 @@ def create_table_release(
     built = build.build_tables(rows, data.count, [(t.name, t.dims) for t in data.tables])
     protection = build.protect_built(built, policy, data.time_limit)
     asks = [build.RateAsk(t.percent, t.rate_per) for t in data.tables]
-    rates = build.protect_rates(protection, asks, built.area_dimension, data.population_year)
+    year_dimension = build.year_dimension_of(options, derive)
+    rates = build.protect_rates(
+        protection, asks, built.area_dimension, data.population_year, year_dimension
+    )
+    rates_summary = build.rates_summary(protection, rates)
+    if any(ask.per for ask in asks):
+        rates_summary["populations"] = build.population_years(
+            protection.table, year_dimension, data.population_year
+        )
     summary = {
         **build.summary_of(protection),
         "rows_read": len(raw),
         "rows_used": len(rows),
         "left_out": left_out,
-        "rates": build.rates_summary(protection, rates),
+        "rates": rates_summary,
     }
     release = _new_release(session, actor, dataset, number, "table", data.title, policy)
     release.policy_version = policy_version

@@ -70,7 +70,10 @@ class ReleaseCreate(BaseModel):
         default=2020,
         ge=1900,
         le=2100,
-        description="Year of the DPH population estimates for rates per residents (1996-2020)",
+        description=(
+            "Year of the DPH population estimates for rates per residents (1996-2020); with a"
+            " year dimension each year uses its own, and this one only years without estimates"
+        ),
     )
 
 
