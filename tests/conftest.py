@@ -42,34 +42,6 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-# The slowest files (about 20 s or more each, from `--durations=0`), run first: with
-# `--dist loadfile` each file goes to one worker, so a long one left to the end keeps the other
-# worker idle. Only the order of the files changes.
-SLOW_FILES = [
-    "privacy/test_release_rates.py",
-    "accounts/test_role_matrix.py",
-    "sharing/test_cli.py",
-    "sharing/test_api.py",
-    "privacy/test_releases.py",
-    "sharing/test_lifecycle.py",
-    "accounts/test_security.py",
-    "pages/test_browser.py",
-    "privacy/test_browser.py",
-    "sharing/test_pages.py",
-    "sharing/test_documents.py",
-    "sharing/test_importer.py",
-    "privacy/test_release_api.py",
-]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0].removeprefix("tests/")
-        return SLOW_FILES.index(path) if path in SLOW_FILES else len(SLOW_FILES)
-
-    items.sort(key=rank)  # stable: the files keep their tests together and in order
-
-
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
