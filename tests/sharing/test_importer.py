@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from steward.accounts.policy import SYSTEM
 from steward.errors import Invalid, NotAuthorized
-from steward.sharing import agreements, export, importer
+from steward.sharing import agreements, documents, export, importer
 from steward.sharing.models import Agreement
 from steward.sharing.schemas import AgreementCreate, AgreementPublic
 
@@ -264,6 +264,7 @@ COMPARED = (
     "end_date",
     "renewal_reminder_days",
     "status",
+    "signatories",
 )
 
 
@@ -289,6 +290,11 @@ def filled(world: World) -> list[int]:
         renewal_reminder_days=45,
         purposes=['=HYPERLINK("http://x")', "-minus sign first", "Plain, with a comma"],
         legal_authorities=["state_statute", "hipaa_lds"],
+        signatories=[
+            {"name": "Ana Lopez", "title": "Commissioner", "organization": "DPH"},
+            {"name": "Ben Smith", "organization": "DSS", "signed_on": "2026-01-05"},
+            {"name": "=Cara Nguyen"},
+        ],
         datasets=[
             {
                 "dataset_id": DATASET,
@@ -324,11 +330,21 @@ def test_an_export_imports_as_the_same_agreements(world: World, fmt: str) -> Non
 
 
 def test_the_export_is_safe_in_a_spreadsheet(world: World) -> None:
-    filled(world)
+    first, _second = filled(world)
     with world.database.session() as session:
+        data_dir = world.settings.data_dir
+        documents.attach(session, SYSTEM, data_dir, first, "signed.pdf", b"%PDF-1.4", "Signed")
         rows = export.export_rows(session, world.actor(CDO))
         book = load_workbook(io.BytesIO(export.to_xlsx(rows)))
-    assert rows[0] == ["id", *importer.COLUMNS]
+    assert rows[0] == ["id", *importer.COLUMNS, "documents"]
+    signed = rows[1][rows[0].index("signatories")].splitlines()
+    assert signed == [
+        "Ana Lopez | Commissioner | DPH",
+        "Ben Smith |  | DSS | 2026-01-05",
+        "=Cara Nguyen",
+    ]
+    assert rows[1][rows[0].index("documents")].startswith("signed.pdf (Signed, sha256 ")
+    assert rows[2][rows[0].index("documents")] == ""
     assert rows[1][rows[0].index("purposes")].startswith("'=HYPERLINK")
     sheet = book.worksheets[0]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
@@ -352,3 +368,20 @@ def test_the_export_holds_what_the_actor_may_read(world: World, client: TestClie
     assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
     sheet = load_workbook(io.BytesIO(workbook.content)).worksheets[0]
     assert [c.value for c in sheet[1]][:3] == ["id", "title", "kind"] and sheet.max_row == 2
+
+
+@pytest.mark.parametrize(
+    ("signatories", "message"),
+    [
+        ("Ana | Commissioner | DPH | 2026-01-05 | more", "signatories: one a line"),
+        ("Ana | Commissioner | DPH | 05/01/2026", "signatories.0.signed_on"),
+        (" | Commissioner", "signatories.0.name"),
+    ],
+)
+def test_signatories_that_cannot_be_read_are_refused(
+    world: World, signatories: str, message: str
+) -> None:
+    header = ["title", "kind", "provider", "recipient_agency", "signatories"]
+    row = ["Signed", "dsa", "dph", "dss", signatories]
+    with pytest.raises(Invalid, match=message):
+        run(world, "a.csv", as_csv([header, row]))

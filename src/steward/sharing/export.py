@@ -22,7 +22,8 @@ from steward.sharing import agreements, importer, shapes
 from steward.sharing.models import Agreement
 
 Format = Literal["csv", "xlsx"]
-HEADER = ("id", *importer.COLUMNS)
+HEADER = ("id", *importer.COLUMNS, "documents")
+"""The import columns between the id and the attached documents (which an import ignores)."""
 FORMULA_START = importer.FORMULA_START
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -43,6 +44,21 @@ def _text(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _signatories(agreement: Agreement) -> str:
+    return "\n".join(
+        " | ".join(str(s.get(key) or "") for key in importer.SIGNATORY).rstrip(" |")
+        for s in agreement.signatories
+    )
+
+
+def _documents(agreement: Agreement) -> str:
+    return "\n".join(
+        f"{d.filename} ({d.description + ', ' if d.description else ''}sha256 {d.sha256},"
+        f" {d.uploaded_at:%Y-%m-%d} by {d.uploaded_by})"
+        for d in agreement.documents
+    )
+
+
 def row_of(agreement: Agreement, today: date) -> list[str]:
     values: dict[str, Any] = {
         "id": agreement.id,
@@ -58,6 +74,8 @@ def row_of(agreement: Agreement, today: date) -> list[str]:
         "row_filters": "\n".join(
             f"{s.dataset_id}: {s.row_filter}" for s in agreement.datasets if s.row_filter
         ),
+        "signatories": _signatories(agreement),
+        "documents": _documents(agreement),
         "identifier_fields": "; ".join(
             f"{s.dataset_id}: {', '.join(s.identifier_fields)}"
             for s in agreement.datasets

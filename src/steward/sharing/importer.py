@@ -52,8 +52,10 @@ COLUMNS = (
     "destruction_certificate",
     "row_filters",
     "identifier_fields",
+    "signatories",
 )
 LISTS = {"purposes", "legal_authorities", "authorized_users"}
+SIGNATORY = ("name", "title", "organization", "signed_on")
 FORMULA_START = ("=", "+", "-", "@")
 MAX_ROWS = 2000
 
@@ -118,6 +120,8 @@ def parse_row(header: list[str], row: list[Any]) -> tuple[AgreementCreate, str]:
     data["datasets"] = _datasets(str(data.get("datasets", "")))
     _per_dataset(data, "row_filters", "row_filter", "\n")
     _per_dataset(data, "identifier_fields", "identifier_fields", ";")
+    if "signatories" in data:
+        data["signatories"] = _signatories(str(data["signatories"]))
     if not data["datasets"]:
         del data["datasets"]
     return AgreementCreate.model_validate(data), status
@@ -135,6 +139,21 @@ def _per_dataset(data: dict[str, Any], column: str, key: str, separator: str) ->
             raise Invalid(f"{column}: dataset {dataset_id.strip()[:20]!r} is not in datasets")
         names = [f.strip() for f in value.split(",") if f.strip()]
         item[key] = value.strip() if key == "row_filter" else names
+
+
+def _signatories(text: str) -> list[dict[str, str]]:
+    """One signatory a line: `name | title | organization | YYYY-MM-DD` (the last three may be
+    left empty or out)."""
+    found = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) > len(SIGNATORY):
+            raise Invalid(
+                "signatories: one a line as `name | title | organization | YYYY-MM-DD`"
+                f" (a line has {len(parts)} parts)"
+            )
+        found.append({k: v for k, v in zip(SIGNATORY, parts, strict=False) if v})
+    return found
 
 
 def _message(exc: Exception) -> str:
