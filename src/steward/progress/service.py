@@ -182,18 +182,24 @@ def is_open(period: ReportingPeriod, day: date) -> bool:
 
 
 def add_missing_reports(
-    session: Session, settings: Settings, period: ReportingPeriod, agencies: list[Agency]
-) -> None:
+    session: Session,
+    settings: Settings,
+    period: ReportingPeriod,
+    agencies: list[Agency],
+    measured: metrics.Measurement | None = None,
+) -> metrics.Measurement | None:
     """Give the agencies created since the period opened their report, while it is open.
 
+    Measures only when a report is missing (or reuses `measured`, given by a caller going
+    through several periods); returns the measurement, if any, for the next call.
     Each report is added in a savepoint: when a concurrent request has just added the same
     agency's report, the unique constraint refuses the second and the first is kept.
     """
     have = {report.agency_id for report in period.reports}
     missing = [agency for agency in agencies if agency.id not in have]
     if not missing or not is_open(period, today()):
-        return
-    measured = metrics.measure(session, settings)
+        return measured
+    measured = measured or metrics.measure(session, settings)
     for agency in missing:
         try:
             with session.begin_nested():
@@ -201,6 +207,7 @@ def add_missing_reports(
         except IntegrityError:
             pass  # added by a concurrent request a moment ago
     session.expire(period, ["reports"])
+    return measured
 
 
 def load_period(session: Session, period_id: int) -> ReportingPeriod:
@@ -225,8 +232,9 @@ def list_periods(session: Session, actor: Actor, settings: Settings) -> list[Per
         for agency in session.scalars(select(Agency).order_by(Agency.name))
         if permits(actor, "progress.view", agency.id)
     ]
+    measured = None  # measured once at most, for all the open periods
     for period in periods:
-        add_missing_reports(session, settings, period, mine)
+        measured = add_missing_reports(session, settings, period, mine, measured)
     day = today()
     return [period_public(p, visible_reports(actor, p), day) for p in periods]
 
